@@ -1,0 +1,10 @@
+"""cnplan: turn Chinese local-government planning documents into tidy indicator tables."""
+
+from cnplan.errors import CnplanError
+from cnplan.normalize import NormalizedText, normalize
+from cnplan.read import Document, read
+from cnplan.segment import segment
+
+__version__ = "0.1.0"
+
+__all__ = ["CnplanError", "Document", "NormalizedText", "__version__", "normalize", "read", "segment"]

@@ -1,0 +1,115 @@
+"""The cnplan command line: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cnplan import __version__
+from cnplan.corpus import load, terms_frame
+from cnplan.errors import CnplanError
+from cnplan.output import FORMATS, atomic_write_text, format_for, table_to_string, write_table
+
+
+class Failures:
+    """Collects bad-file errors: prints each on one line to stderr and remembers that one happened."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, error: CnplanError) -> None:
+        """Report one bad file."""
+        self.count += 1
+        click.echo(f"cnplan: {error}", err=True)
+
+    def exit(self) -> None:
+        """Exit non-zero when any file failed."""
+        if self.count:
+            click.echo(f"cnplan: {self.count} file(s) could not be read", err=True)
+            sys.exit(1)
+
+
+def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
+    """Write a table to a file (atomically) or to stdout."""
+    fmt = format_for(output, fmt)
+    if output:
+        try:
+            write_table(df, output, fmt, excel)
+        except ImportError as exc:
+            raise click.ClickException(f"{fmt} output needs an extra package: {exc}") from None
+    else:
+        if fmt == "parquet":
+            raise click.UsageError("parquet needs an output file (-o)")
+        click.echo(table_to_string(df, fmt), nl=False)
+
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cnplan")
+def main() -> None:
+    """Turn Chinese local-government planning documents into tidy tables.
+
+    \b
+    Example:
+      cnplan normalize corpus/ -o out/normalized
+      cnplan terms corpus/ -o terms.csv
+    """
+
+
+@main.command()
+@PATHS
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the normalized .txt files (stdout for one file when absent).")
+def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
+    """Write the normalized UTF-8 text of documents (files or folders, recursively).
+
+    \b
+    Example:
+      cnplan normalize corpus/001_f11c072e94adb095.txt
+      cnplan normalize corpus/ -o out/normalized
+    """
+    failures = Failures()
+    items = list(load(paths)) if outdir is None else load(paths)
+    if outdir is None:
+        good = [i for i in items if i.error is None]
+        if len(good) > 1:
+            raise click.UsageError("several documents: give -o DIR to write one file each")
+    for item in items:
+        if item.error is not None:
+            failures(item.error)
+            continue
+        assert item.normalized is not None
+        if outdir is None:
+            click.echo(item.normalized.text)
+        else:
+            atomic_write_text(outdir / f"{item.doc}.txt", item.normalized.text + "\n")
+    failures.exit()
+
+
+@main.command()
+@PATHS
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension).")
+@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+@click.option("--min-len", default=2, show_default=True, help="Shortest term, in characters.")
+def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, min_len: int) -> None:
+    """Count the terms of documents: a tidy table (doc, part, term, count).
+
+    Stopwords, punctuation and numbers are left out; words come from jieba
+    with cnplan's planning lexicon.
+
+    \b
+    Example:
+      cnplan terms corpus/ -o terms.csv
+    """
+    failures = Failures()
+    _emit_table(terms_frame(paths, failures, min_len), output, fmt, excel)
+    failures.exit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Walk inputs and yield their documents, reporting bad files instead of stopping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cnplan.errors import CnplanError
+from cnplan.normalize import NormalizedText, normalize
+from cnplan.read import Document, read, walk
+from cnplan.segment import term_counts
+
+TERM_COLUMNS = ["doc", "part", "term", "count"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One input file: its doc id, and either its document and normalized text or the error."""
+
+    doc: str
+    path: Path
+    document: Document | None = None
+    normalized: NormalizedText | None = None
+    error: CnplanError | None = None
+
+
+def load(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Loaded]:
+    """Read and normalize every file of the inputs (folders recursively), in order."""
+    for path, doc in walk(paths):
+        try:
+            document = read(path)
+        except CnplanError as exc:
+            yield Loaded(doc, path, error=exc)
+            continue
+        yield Loaded(doc, path, document, normalize(document.text))
+
+
+def terms_frame(
+    paths: Iterable[str | os.PathLike[str]],
+    on_error: Callable[[CnplanError], None] | None = None,
+    min_len: int = 2,
+) -> pd.DataFrame:
+    """Tidy term counts (doc, part, term, count) of every document, most frequent first per article."""
+    rows = []
+    for item in load(paths):
+        if item.error is not None:
+            if on_error:
+                on_error(item.error)
+            continue
+        assert item.normalized is not None
+        text = item.normalized.text
+        for part in item.normalized.parts:
+            counts = term_counts(text[part.start : part.end], min_len)
+            for term, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append((item.doc, part.index, term, count))
+    return pd.DataFrame(rows, columns=TERM_COLUMNS)

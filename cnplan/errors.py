@@ -1,0 +1,12 @@
+"""The one error type cnplan raises for bad input."""
+
+from __future__ import annotations
+
+
+class CnplanError(Exception):
+    """Bad input: the message is one line naming the file and the cause."""
+
+    def __init__(self, path: object, cause: str) -> None:
+        self.path = str(path)
+        self.cause = cause
+        super().__init__(f"{self.path}: {cause}")

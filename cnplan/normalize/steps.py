@@ -1,0 +1,201 @@
+"""Normalization steps: each a pure ``str -> str`` function, testable alone."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from cnplan import lexicon
+
+HAN = r"\p{Han}"
+# CJK punctuation and quotes that glue to Chinese text without spaces.
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
+SENTENCE_END = "。！？；!?;"
+LINE_END_PUNCT = SENTENCE_END + "：:”’」』）)】"
+
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = regex.compile(rf"(?<=\p{{Han}})[(（][a-zü{TONE_VOWELS}]*[{TONE_VOWELS}][a-zü{TONE_VOWELS}]*[)）]")
+
+# Full-width ASCII that becomes half-width; Chinese punctuation (，！？；：（）～ …) stays.
+_KEEP_FULLWIDTH = set("，！？；：（）［］｛｝＂＇～｀")
+_HALFWIDTH = {
+    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
+}
+_HALFWIDTH[0x3000] = 0x20
+
+_SPACES_NEAR_CJK = regex.compile(
+    rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])"
+)
+_SPACES_DIGIT_SIGN = regex.compile(r"(?<=\d)[ \t]+(?=[%.])|(?<=\d\.)[ \t]+(?=\d)")
+_LINE_NUMBER = regex.compile(r"^(\d{1,4})、")
+_GLUED_YEARS = regex.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?!\d)")
+_PAGE_CANDIDATE = regex.compile(rf"(?:(?<={HAN})|(?<=^))(\d{{1,3}})(?=[{HAN}]|$)", regex.M)
+_DECIMAL_COMMA = regex.compile(r"(?<![\d.、])(\d+)、(\d)(?=[万亿千]|%)(?!\d*、)")
+_URL = regex.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；]+")
+
+
+def strip_pinyin(text: str) -> str:
+    """Drop tone-marked pinyin that web copies insert after characters: 領(lǐng) -> 領."""
+    return _PINYIN.sub("", text)
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and signs (％ ． ／ …) to half-width; Chinese punctuation stays."""
+    return text.translate(_HALFWIDTH)
+
+
+def strip_urls(text: str) -> str:
+    """Drop web addresses."""
+    return _URL.sub("", text)
+
+
+@cache
+def _boilerplate_rules() -> tuple[tuple[str, str, int], ...]:
+    """(phrase, action, max_len) rules of the boilerplate lexicon."""
+    rows = lexicon.table("boilerplate.csv", ("phrase", "action", "max_len"))
+    return tuple((r["phrase"], r["action"], int(r["max_len"])) for r in rows)
+
+
+def drop_boilerplate(text: str) -> str:
+    """Drop web-page furniture lines named in the boilerplate lexicon."""
+    rules = _boilerplate_rules()
+    out: list[str] = []
+    skipping = False
+    for line in text.split("\n"):
+        bare = line.strip()
+        if skipping and not is_part_header(bare):
+            continue
+        skipping = False
+        drop = False
+        for phrase, action, max_len in rules:
+            if action == "rest" and bare.startswith(phrase) and len(bare) <= max_len:
+                skipping = drop = True
+                break
+            if action == "line" and phrase in bare and len(bare) <= max_len:
+                drop = True
+                break
+        if not drop:
+            out.append(line)
+    return "\n".join(out)
+
+
+_PART_HEADER = regex.compile(r"^\s*(?:【篇([一二三四五六七八九十\d]+)】|篇([一二三四五六七八九十\d]+)\s*[:：])")
+
+
+def is_part_header(line: str) -> bool:
+    """True for a line that opens an article of a multi-article file (【篇一】, 篇二:)."""
+    return bool(_PART_HEADER.match(line))
+
+
+def strip_line_numbers(text: str) -> str:
+    """Drop scraper line labels 1、 2、 3、 … when every non-empty line carries the next one."""
+    lines = text.split("\n")
+    full = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(full) < 3:
+        return text
+    numbers = []
+    for i in full:
+        m = _LINE_NUMBER.match(lines[i].strip())
+        if not m:
+            return text
+        numbers.append(int(m.group(1)))
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return text
+    for i in full:
+        lines[i] = _LINE_NUMBER.sub("", lines[i].strip(), count=1)
+    return "\n".join(lines)
+
+
+def close_spaces(text: str) -> str:
+    """Close spaces that PDF copies leave inside Chinese words and around numbers: 工 业化 -> 工业化."""
+    text = _SPACES_NEAR_CJK.sub("", text)
+    text = _SPACES_DIGIT_SIGN.sub("", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def split_glued_years(text: str) -> str:
+    """Restore the dash of glued year ranges: (20112015) -> (2011-2015)."""
+
+    def fix(m: regex.Match[str]) -> str:
+        a, b = int(m.group(1)), int(m.group(2))
+        return f"{a}-{b}" if 0 < b - a <= 30 else m.group()
+
+    return _GLUED_YEARS.sub(fix, text)
+
+
+def _page_chain(cands: list[tuple[int, int]], min_gap: int) -> list[int]:
+    """Indices of the longest run of candidates whose values go 1 by 1 up, each a page away."""
+    best: dict[int, tuple[int, int]] = {}  # value -> (chain length, index of its last candidate)
+    prev: dict[int, int] = {}
+    for i, (pos, value) in enumerate(cands):
+        length, link = 1, -1
+        before = best.get(value - 1)
+        if before and pos - cands[before[1]][0] >= min_gap:
+            length, link = before[0] + 1, before[1]
+        if length > best.get(value, (0, -1))[0]:
+            best[value] = (length, i)
+            prev[i] = link
+    if not best:
+        return []
+    length, last = max(best.values())
+    chain = []
+    while last != -1:
+        chain.append(last)
+        last = prev[last]
+    return chain[::-1]
+
+
+def _even_pages(positions: list[int], length: int) -> bool:
+    """True when positions are spread like page breaks: similar gaps, covering most of the text."""
+    gaps = sorted(b - a for a, b in zip(positions, positions[1:]))
+    median = gaps[len(gaps) // 2]
+    return (
+        gaps[0] >= 0.4 * median
+        and gaps[-1] <= 2.5 * median
+        and positions[-1] - positions[0] + 1.5 * median >= 0.6 * length
+    )
+
+
+def drop_page_numbers(text: str, min_run: int = 3, min_gap: int = 150) -> str:
+    """Remove page numbers glued into running text (生态5建设) when they form the page sequence."""
+    cands = [(m.start(), int(m.group(1))) for m in _PAGE_CANDIDATE.finditer(text)]
+    chain = _page_chain(cands, min_gap)
+    if len(chain) < min_run or not _even_pages([cands[i][0] for i in chain], len(text)):
+        return text
+    out, last = [], 0
+    for i in chain:
+        pos, value = cands[i]
+        out.append(text[last:pos])
+        last = pos + len(str(value))
+    out.append(text[last:])
+    return "".join(out)
+
+
+def join_broken_lines(text: str, min_len: int = 60) -> str:
+    """Re-join hard-wrapped lines: a long line that stops mid-sentence continues on the next."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and line
+            and out[-1]
+            and len(out[-1]) >= min_len
+            and out[-1][-1] not in LINE_END_PUNCT
+            and not is_part_header(line)
+        ):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def fix_decimal_comma(text: str) -> str:
+    """Read 、 as a decimal point where nothing else fits: 22、5万人次 -> 22.5万人次."""
+    return _DECIMAL_COMMA.sub(r"\1.\2", text)
+
+
+def squeeze_blank_lines(text: str) -> str:
+    """Collapse runs of blank lines into one and trim the ends."""
+    return regex.sub(r"\n{3,}", "\n\n", text).strip("\n")

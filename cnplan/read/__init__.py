@@ -1,0 +1,5 @@
+"""Read: turn a file of any supported encoding into a Document."""
+
+from cnplan.read.reader import Document, detect_format, read, read_bytes, walk
+
+__all__ = ["Document", "detect_format", "read", "read_bytes", "walk"]
