@@ -62,8 +62,13 @@ def main() -> None:
 
 @main.command()
 @PATHS
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the normalized .txt files (stdout for one file when absent).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the normalized .txt files (stdout for one file when absent).",
+)
 def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
     """Write the normalized UTF-8 text of documents (files or folders, recursively).
 
@@ -93,7 +98,9 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
 @main.command()
 @PATHS
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
+)
 @click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
 @click.option("--min-len", default=2, show_default=True, help="Shortest term, in characters.")
 def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, min_len: int) -> None:

@@ -83,10 +83,7 @@ def split_parts(text: str) -> tuple[Part, ...]:
         pos += len(line) + 1
     if not starts:
         return (Part(1, 0, len(text)),)
-    if starts[0][0] > 0 and not text[: starts[0][0]].strip():
-        starts[0] = (0, starts[0][1])
-    elif starts[0][0] > 0:
-        starts[0] = (0, starts[0][1])
+    starts[0] = (0, starts[0][1])
     bounds = [s for s, _ in starts] + [len(text)]
     return tuple(Part(i + 1, bounds[i], bounds[i + 1], starts[i][1]) for i in range(len(starts)))
 

@@ -19,14 +19,10 @@ _PINYIN = regex.compile(rf"(?<=\p{{Han}})[(（][a-zü{TONE_VOWELS}]*[{TONE_VOWEL
 
 # Full-width ASCII that becomes half-width; Chinese punctuation (，！？；：（）～ …) stays.
 _KEEP_FULLWIDTH = set("，！？；：（）［］｛｝＂＇～｀")
-_HALFWIDTH = {
-    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
-}
+_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH}
 _HALFWIDTH[0x3000] = 0x20
 
-_SPACES_NEAR_CJK = regex.compile(
-    rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])"
-)
+_SPACES_NEAR_CJK = regex.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])")
 _SPACES_DIGIT_SIGN = regex.compile(r"(?<=\d)[ \t]+(?=[%.])|(?<=\d\.)[ \t]+(?=\d)")
 _LINE_NUMBER = regex.compile(r"^(\d{1,4})、")
 _GLUED_YEARS = regex.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?!\d)")
@@ -80,7 +76,9 @@ def drop_boilerplate(text: str) -> str:
     return "\n".join(out)
 
 
-_PART_HEADER = regex.compile(r"^\s*(?:【篇([一二三四五六七八九十\d]+)】|篇([一二三四五六七八九十\d]+)\s*[:：])")
+_PART_HEADER = regex.compile(
+    r"^\s*(?:【篇([一二三四五六七八九十\d]+)】|篇([一二三四五六七八九十\d]+)\s*[:：])"
+)
 
 
 def is_part_header(line: str) -> bool:

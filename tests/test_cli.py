@@ -1,0 +1,74 @@
+"""The command line: help everywhere, clear errors, tables written atomically."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS
+
+from cnplan import __version__
+from cnplan.cli import main
+
+COMMANDS = sorted(main.commands)
+
+
+def run(*args: str):
+    """Invoke the CLI in-process, keeping stderr apart."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert len(main.commands[command].get_short_help_str()) > 10
+
+
+def test_bad_file_gives_one_line_and_nonzero_exit(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary\x00" * 50)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cnplan.cli", "normalize", str(bad)], capture_output=True, text=True
+    )
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert lines[0].startswith("cnplan: ") and str(bad) in lines[0] and "binary" in lines[0]
+
+
+def test_batch_goes_on_past_a_bad_file(tmp_path):
+    (tmp_path / "good.txt").write_text("全市高新技术企业39家。", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("normalize", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / tmp_path.name / "good.txt").exists()
+    assert "empty file" in result.output
+
+
+def test_normalize_one_file_to_stdout():
+    result = run("normalize", str(CORPUS / "001_f11c072e94adb095.txt"))
+    assert result.exit_code == 0
+    assert "钟祥" in result.output and "(lǐng)" not in result.output
+
+
+def test_normalize_several_files_needs_an_output_folder():
+    result = run("normalize", str(CORPUS))
+    assert result.exit_code == 2 and "-o" in result.output
+
+
+def test_terms_writes_a_csv(tmp_path):
+    out = tmp_path / "terms.csv"
+    result = run("terms", str(CORPUS / "000_3e842e1b6f8e6743.txt"), "-o", str(out))
+    assert result.exit_code == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "doc,part,term,count"
+    assert not list(tmp_path.glob(".*.tmp"))
