@@ -1,0 +1,184 @@
+"""Find quantities — number, unit, comparator — in a sentence, and skip what is no quantity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from cnplan import lexicon
+from cnplan.extract.numbers import NUMBER, is_chinese, parse_number
+from cnplan.extract.units import to_base, unit_pattern, units
+
+RANGE_SIGNS = "-－—–~～至到"
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
+# A quoted span this short that holds a quantity is a slogan (“三个责任”, “六个抓手”).
+SLOGAN_MAX = 8
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit found in a text: values as written and in base units, span and surface."""
+
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str
+    cue: str
+    start: int
+    end: int
+    surface: str
+    value_base: float | None
+    value_max_base: float | None
+    unit_base: str
+
+
+@cache
+def _comparators() -> dict[str, dict[str, str]]:
+    """Comparator words by position: {'before': {word: op}, 'inside': ..., 'after': ...}."""
+    out: dict[str, dict[str, str]] = {"before": {}, "inside": {}, "after": {}}
+    for row in lexicon.table("comparators.csv", ("word", "position", "comparator")):
+        out[row["position"]][row["word"]] = row["comparator"]
+    return out
+
+
+@cache
+def _fixed_expressions() -> tuple[str, ...]:
+    """Fixed expressions that look like quantities but are none."""
+    return lexicon.words("fixed_expressions.txt")
+
+
+@cache
+def _pattern() -> regex.Pattern[str]:
+    """The quantity regex: number, optional range end, optional 余/多, unit, optional after-comparator."""
+    inside = "|".join(sorted(_comparators()["inside"], key=len, reverse=True))
+    after = "|".join(sorted(_comparators()["after"], key=len, reverse=True))
+    return regex.compile(
+        rf"(?<![\d.,])(?P<pct>百分之)?(?P<num>{NUMBER})"
+        rf"(?:(?P<inside1>{inside})?(?P<u1>{unit_pattern()})?[{RANGE_SIGNS}](?P<num2>{NUMBER}))?"
+        rf"(?P<inside>{inside})?(?P<unit>{unit_pattern()})?(?P<after>{after})?"
+    )
+
+
+def _comparator_before(text: str, start: int) -> tuple[str, str]:
+    """A comparator word standing just before the number (近百家, 突破150亿元, 超3.3万亩)."""
+    words = _comparators()["before"]
+    window = text[max(0, start - 6) : start]
+    for word in sorted(words, key=len, reverse=True):
+        if window.endswith(word):
+            return words[word], word
+    return "", ""
+
+
+def _control_within(text: str, start: int) -> bool:
+    """True when 控制在 stands shortly before the number (控制在…以内 is <=)."""
+    return "控制在" in text[max(0, start - 8) : start]
+
+
+def _in_slogan(text: str, start: int, end: int) -> bool:
+    """True when the quantity sits in a short quoted phrase, a slogan rather than a measurement."""
+    left = max(text.rfind(q, 0, start) for q in OPEN_QUOTES)
+    if left < 0:
+        return False
+    closing = [text.find(q, end) for q in CLOSE_QUOTES]
+    closing = [c for c in closing if c >= 0]
+    if not closing:
+        return False
+    right = min(closing)
+    between_close = max(text.rfind(q, left, start) for q in CLOSE_QUOTES)
+    return between_close < left and right - left - 1 <= SLOGAN_MAX
+
+
+def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
+    """Context rules for numbers that are no quantity: ordinals, words, slogans, fixed expressions."""
+    start, end = m.start("num"), m.end()
+    if m.group("pct"):
+        return _in_slogan(text, start, end)
+    num, unit = m.group("num"), m.group("unit") or ""
+    before = text[start - 1] if start else ""
+    if before == "第" or before == "每" and not unit:
+        return True
+    bare_unit = unit
+    for prefix in ("万亿", "亿", "万"):
+        if bare_unit.startswith(prefix) and bare_unit != prefix:
+            bare_unit = bare_unit[len(prefix) :]
+            break
+    info = units().get(bare_unit.split("/")[0])
+    after = text[m.end("unit") : m.end("unit") + 1] if unit else ""
+    if info is not None and after and after in _not_before().get(info.unit, ""):
+        return True
+    chinese = is_chinese(num)
+    if chinese:
+        if info is not None and not info.after_chinese:
+            return True
+        if num == "一" and unit == "批":  # 一批: "a number of", not a count
+            return True
+        if before in _NUMERAL_WORD_LEFT:
+            return True
+    head = text[m.start() : m.start() + 12]
+    if any(head.startswith(expr) for expr in _fixed_expressions()):
+        return True
+    return _in_slogan(text, start, end)
+
+
+# Characters that form words with a following Chinese numeral (统一, 唯一, 之一, 万一, 星期一).
+_NUMERAL_WORD_LEFT = frozenset("统唯之万同专单逐划均期周初星礼合归不")
+
+
+@cache
+def _not_before() -> dict[str, str]:
+    """For each unit, the characters that after it show it is part of a word."""
+    return {row["unit"]: row.get("not_before", "") for row in lexicon.table("units.csv", ("unit",))}
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in the text, in order, with spans into the text."""
+    out = []
+    for m in _pattern().finditer(text):
+        unit = m.group("unit") or ""
+        pct = bool(m.group("pct"))
+        if pct:
+            unit = "%"
+        if not unit or _is_no_quantity(text, m):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        value_max = parse_number(m.group("num2")) if m.group("num2") else None
+        if m.group("u1") and m.group("u1") != unit:
+            continue  # 3项-5个: not a range of one unit
+        if value_max is not None and value_max <= value:
+            continue
+        comparator, cue = "=", ""
+        before_op, before_word = _comparator_before(text, m.start())
+        if m.group("after"):
+            cue = m.group("after")
+            comparator = _comparators()["after"][cue]
+        elif m.group("inside"):
+            cue = m.group("inside")
+            comparator = _comparators()["inside"][cue]
+        elif before_op:
+            comparator, cue = before_op, before_word
+        if comparator == "=" and _control_within(text, m.start()):
+            comparator, cue = "<=", "控制在"
+        value_base, unit_base = to_base(value, unit)
+        value_max_base, _ = to_base(value_max, unit)
+        start = m.start()
+        end = m.end("unit") if m.group("unit") else m.end("num")
+        out.append(
+            Quantity(
+                value,
+                value_max,
+                unit,
+                comparator,
+                cue,
+                start,
+                end,
+                text[start:end],
+                value_base,
+                value_max_base,
+                unit_base,
+            )
+        )
+    return out

@@ -1,0 +1,148 @@
+"""The region a document speaks for, from mentions of administrative divisions and their weight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from cnplan import lexicon
+from cnplan.segment import segment
+
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+TITLE_ZONE = 150
+# Words after a place name that show the text speaks as or to that government.
+SELF_INSTITUTIONS = regex.compile(
+    r"^(?:人民政府|政府|委|党委|科技局|科学技术局|发改委|统计局|人大|政协|科技工作|经济)"
+)
+SELF_WORDS = {
+    "市": ("我市", "全市", "本市"),
+    "州": ("我州", "全州"),
+    "县": ("我县", "全县"),
+    "区": ("我区", "全区"),
+    "旗": ("我旗", "全旗"),
+    "盟": ("我盟", "全盟"),
+    "省": ("我省", "全省"),
+}
+SUPERIOR = regex.compile(r"^[^，,。；;]{0,8}?(?:的)?(?:领导下|指导下|关心下|支持下)")
+MASKED = regex.compile(r"[*＊某][市区县州]|按照[*＊]|[*＊]实际")
+
+
+@dataclass(frozen=True)
+class Division:
+    """An administrative division of the gazetteer."""
+
+    name: str
+    short: str
+    level: str
+    province: str
+    city: str
+    adcode: str
+    year: int
+    short_ok: bool = True
+    name_ok: bool = True
+
+    @property
+    def suffix(self) -> str:
+        """The last character of the full name (市, 区, 县, 州, 盟 ...)."""
+        return self.name[-1]
+
+
+@cache
+def gazetteer() -> tuple[Division, ...]:
+    """Every division of the bundled gazetteer."""
+    rows = lexicon.table("gazetteer.csv", ("name", "level", "adcode"))
+    return tuple(
+        Division(
+            r["name"],
+            r["short"] or r["name"],
+            r["level"],
+            r["province"],
+            r["city"],
+            r["adcode"],
+            int(r["year"]),
+            r.get("short_ok") != "no",
+            r.get("name_ok") != "no",
+        )
+        for r in rows
+    )
+
+
+@cache
+def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]]]:
+    """Name -> divisions (full names and short forms of two or more characters), and lengths by first char."""
+    by_name: dict[str, list[Division]] = defaultdict(list)
+    for d in gazetteer():
+        if d.name_ok:
+            by_name[d.name].append(d)
+        if len(d.short) >= 2 and d.short != d.name and d.short_ok:
+            by_name[d.short].append(d)
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for name in by_name:
+        lengths[name[0]].add(len(name))
+    return dict(by_name), {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+
+
+def _best(divisions: list[Division]) -> Division:
+    """Of several divisions sharing a name, the current one at the highest level."""
+    return min(divisions, key=lambda d: (LEVEL_RANK[d.level], -d.year, d.adcode))
+
+
+def mentions(text: str) -> list[tuple[int, str, Division]]:
+    """Place-name mentions in a text: (position, name as written, division), longest name first.
+
+    A short form (钟祥 for 钟祥市) counts only where a word starts, so 创新和 is no mention of 新和县.
+    """
+    by_name, lengths = _names()
+    starts: set[int] | None = None
+    out, i = [], 0
+    while i < len(text):
+        for n in lengths.get(text[i], ()):
+            name = text[i : i + n]
+            if name not in by_name:
+                continue
+            division = _best(by_name[name])
+            if name != division.name:
+                if starts is None:
+                    starts = {t.start for t in segment(text)}
+                if i not in starts or i + n not in starts and i + n < len(text):
+                    continue
+            out.append((i, name, division))
+            i += n - 1
+            break
+        i += 1
+    return out
+
+
+def _self_suffix(text: str) -> str:
+    """The division suffix the text uses of itself (我市 -> 市), the most frequent one."""
+    counts = {suffix: sum(text.count(w) for w in words) for suffix, words in SELF_WORDS.items()}
+    suffix, count = max(counts.items(), key=lambda kv: kv[1])
+    return suffix if count else ""
+
+
+def detect_region(text: str, min_score: float = 3.0) -> str:
+    """Full official name of the region a text speaks for, or '' when unclear or masked."""
+    scores: dict[Division, float] = defaultdict(float)
+    self_suffix = _self_suffix(text)
+    for pos, name, d in mentions(text):
+        weight = 2.0 if name == d.name else 1.0
+        if pos < TITLE_ZONE:
+            weight *= 3
+        after = text[pos + len(name) : pos + len(name) + 12]
+        if SUPERIOR.search(after):
+            continue  # 在荆门市科技局的领导下: a superior, not the speaker
+        if SELF_INSTITUTIONS.match(after):
+            weight += 2
+        scores[d] += weight
+    if not scores:
+        return ""
+    for d in scores:
+        if self_suffix and (d.suffix == self_suffix or (self_suffix == "区" and d.name.endswith("自治区"))):
+            scores[d] *= 1.5
+    best = max(scores, key=lambda d: (scores[d], -LEVEL_RANK[d.level]))
+    if scores[best] < min_score or (MASKED.search(text) and scores[best] < 2 * min_score):
+        return ""
+    return best.name
