@@ -10,6 +10,7 @@ import click
 from cnplan import __version__
 from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
+from cnplan.extract import extract_frame
 from cnplan.output import FORMATS, atomic_write_text, format_for, table_to_string, write_table
 
 
@@ -116,6 +117,65 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
     failures = Failures()
     _emit_table(terms_frame(paths, failures, min_len), output, fmt, excel)
     failures.exit()
+
+
+@main.command()
+@PATHS
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
+)
+@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+def extract(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool) -> None:
+    """Extract every target, count and deadline into the indicator table.
+
+    Reads files and folders (recursively), normalizes them and writes one row
+    per quantity with the columns of the extraction spec, in document order.
+    A file that cannot be read is reported on stderr and skipped; the exit
+    code is then 1.
+
+    \b
+    Example:
+      cnplan extract corpus/ -o indicators.csv
+      cnplan extract plan.txt --format jsonl
+    """
+    failures = Failures()
+    _emit_table(extract_frame(paths, failures), output, fmt, excel)
+    failures.exit()
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--docs",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gold docs.jsonl for region accuracy (default: beside GOLD).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(gold: str, table: str, docs: str | None, as_json: bool) -> None:
+    """Score an indicator table against a gold file (precision, recall, F1 ...).
+
+    GOLD is a JSON Lines file with one annotated quantity per line (see the
+    README for the format); TABLE is a table written by `cnplan extract`.
+
+    \b
+    Example:
+      cnplan extract corpus/ -o indicators.csv
+      cnplan evaluate tests/data/seeds.jsonl indicators.csv
+    """
+    from cnplan.evaluate import evaluate_files, format_report
+
+    try:
+        result = evaluate_files(gold, table, docs)
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_report(result))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+"""Extract: every quantity of a document into the indicator table."""
+
+from cnplan.extract.table import COLUMNS, Indicator, extract, extract_frame, extract_normalized, rows_frame
+
+__all__ = ["COLUMNS", "Indicator", "extract", "extract_frame", "extract_normalized", "rows_frame"]

@@ -1,0 +1,176 @@
+"""The indicator: the phrase naming what a quantity measures, cut at word boundaries."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from cnplan import lexicon
+from cnplan.extract.quantities import Quantity
+from cnplan.extract.timing import TimeExpr
+from cnplan.segment import segment
+
+BEFORE_BOUNDARY = "，,；;。！？!?：:、\n"
+AFTER_BOUNDARY = "，,；;。！？!?：:\n"
+# A quantity followed by one of these does not precede its noun (8个左右, 5项以上, 3家和...).
+AFTER_BLOCK = set("以左上下等为和及与或、")
+MAX_LEN = 18
+QUOTES = '“”"‘’《》「」『』'
+LIST_MARKER = regex.compile(
+    r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
+    r"|其一|其二|首先|其次|再次|最后)+"
+)
+CHANGE = regex.compile(
+    r"^(?:同比|比上年|较上年|年均|分别|平均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升|下滑|增幅|降幅)"
+)
+QUALIFIER = regex.compile(r"^(.{2,}?)((?:国家|省|自治区|市|县|区|州|盟|旗|地|乡镇|部)级(?:以上|及以上)?)$")
+LEVEL_ONLY = regex.compile(
+    r"^(?:国家|省|自治区|市|县|区|州|盟|旗|地|乡镇|部)?级(?:以上|及以上)?$|^(?:国家|省|市|县)$"
+)
+NUMBER_LIKE = regex.compile(r"[\d.]+")
+
+
+@cache
+def _fillers() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words trimmed at the front and at the end of a phrase, longest first."""
+    front, end = [], []
+    for row in lexicon.table("fillers.csv", ("word", "role", "where")):
+        if row["where"] in ("front", "both"):
+            front.append(row["word"])
+        if row["where"] in ("end", "both"):
+            end.append(row["word"])
+    return tuple(sorted(front, key=len, reverse=True)), tuple(sorted(end, key=len, reverse=True))
+
+
+@cache
+def _after_stops() -> frozenset[str]:
+    """Words that end the noun phrase after a quantity."""
+    return frozenset(lexicon.words("after_stops.txt"))
+
+
+def trim(phrase: str) -> str:
+    """Strip list markers, quotes, fillers, cues and verbs of achievement from a phrase's edges."""
+    front, end = _fillers()
+    phrase = "".join(ch for ch in phrase if ch not in QUOTES).strip()
+    previous = None
+    while phrase != previous:
+        previous = phrase
+        phrase = LIST_MARKER.sub("", phrase).strip()
+        for word in front:
+            if phrase.startswith(word) and len(phrase) > len(word):
+                phrase = phrase[len(word) :]
+                break
+        for word in end:
+            if phrase.endswith(word) and len(phrase) > len(word):
+                phrase = phrase[: -len(word)]
+                break
+        phrase = phrase.strip(" ()（）-—")
+    return phrase
+
+
+def _cut_long(phrase: str) -> str:
+    """Keep the last words of an over-long phrase, cut at word boundaries."""
+    if len(phrase) <= MAX_LEN:
+        return phrase
+    words = [t.text for t in segment(phrase)]
+    kept: list[str] = []
+    for word in reversed(words):
+        if kept and len(word) + sum(map(len, kept)) > MAX_LEN:
+            break
+        if word in ("的", "，", ","):
+            if kept:
+                break
+            continue
+        kept.insert(0, word)
+    return "".join(kept)
+
+
+def _drop_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
+    """Remove absolute spans (time expressions) from a text that starts at offset."""
+    out, last = [], 0
+    for s, e in sorted(spans):
+        s, e = max(s - offset, 0), min(e - offset, len(text))
+        if s >= e or s < last:
+            continue
+        out.append(text[last:s])
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
+def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr]) -> str:
+    """The phrase between the last clause break (or previous quantity) and the quantity."""
+    start = floor
+    for i in range(q.start - 1, floor - 1, -1):
+        if sentence[i] in BEFORE_BOUNDARY:
+            start = i + 1
+            break
+    raw = sentence[start : q.start]
+    raw = _drop_spans(raw, start, [(t.start, t.end) for t in times])
+    if q.cue and raw.endswith(q.cue):
+        raw = raw[: -len(q.cue)]
+    return trim(raw)
+
+
+def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
+    """The noun phrase right after a quantity that precedes its noun (实施2项重点技术项目)."""
+    if tail >= len(sentence) or sentence[tail] in AFTER_BLOCK:
+        return ""
+    if not regex.match(r"\p{Han}", sentence[tail]):
+        return ""
+    end = len(sentence)
+    for i in range(tail, len(sentence)):
+        if sentence[i] in AFTER_BOUNDARY or sentence[i].isdigit():
+            end = i
+            break
+    words = []
+    for tok in segment(sentence[tail:end]):
+        if tok.text in _after_stops():
+            break
+        words.append(tok.text)
+    phrase = "".join(words)
+    if "的" in phrase:
+        phrase = phrase.rsplit("的", 1)[1]
+    phrase = trim(phrase)
+    return phrase if len(phrase) >= 2 else ""
+
+
+def head_noun(indicator: str) -> str:
+    """An indicator without its leading level qualifier (市级科技项目 -> 科技项目)."""
+    m = regex.match(r"^(?:国家|省|自治区|市|县|区|州|盟|旗)?级(?:以上|及以上)?", indicator)
+    return indicator[m.end() :] if m and m.end() < len(indicator) else indicator
+
+
+def subject_of(indicator: str) -> str:
+    """An indicator without a trailing change word: 地区生产总值增长 -> 地区生产总值."""
+    return regex.sub(r"(?:同比|年均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升)$", "", indicator)
+
+
+def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous: str) -> str:
+    """The indicator of a quantity, given the indicator of the previous quantity of its sentence."""
+    tail = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
+    before = before_phrase(sentence, q, floor, times)
+    after = after_phrase(sentence, q, tail) if _precedes_noun(q) else ""
+    phrase = after or before
+    if not after:
+        if not phrase or NUMBER_LIKE.fullmatch(phrase):
+            phrase = previous
+        elif CHANGE.match(phrase) and len(phrase) <= 6 and previous or phrase.startswith("占") and previous:
+            phrase = subject_of(previous) + phrase
+        elif LEVEL_ONLY.match(phrase) and previous:
+            phrase = phrase + head_noun(previous)
+        else:
+            m = QUALIFIER.match(phrase)
+            if m:
+                phrase = m.group(2) + m.group(1)
+    return _cut_long(phrase)
+
+
+def _precedes_noun(q: Quantity) -> bool:
+    """True for measure words, which may stand before their noun (2项重点技术项目)."""
+    from cnplan.extract.units import units
+
+    bare = q.unit_base.split("/")[0]
+    info = units().get(bare)
+    return info is not None and info.category in ("count",)

@@ -1,0 +1,267 @@
+"""Assemble the indicator table: one row per quantity, every column of the spec, in document order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+
+import pandas as pd
+import regex
+
+from cnplan import lexicon
+from cnplan.errors import CnplanError
+from cnplan.extract import context, indicator
+from cnplan.extract.quantities import Quantity, find_quantities
+from cnplan.extract.region import detect_region, gazetteer
+from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
+from cnplan.normalize import NormalizedText, Part, normalize
+from cnplan.read import Document
+
+COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比)$")
+
+
+@dataclass
+class Indicator:
+    """One row of the indicator table (extraction spec, section 1)."""
+
+    doc: str
+    part: int
+    region: str
+    sentence_no: int
+    char_start: int
+    char_end: int
+    kind: str
+    indicator: str
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str
+    value_base: float | None
+    unit_base: str
+    year: int | None
+    year_text: str
+    period: str
+    cue: str
+    sentence: str
+    indicator_id: str = ""
+    indicator_score: float | None = None
+
+
+COLUMNS = [f.name for f in fields(Indicator)]
+
+
+@dataclass
+class _Section:
+    """The state of the section a sentence stands in."""
+
+    kind: str = ""
+    time: TimeExpr | None = None
+
+
+@cache
+def _kind_cues() -> tuple[tuple[str, str, int], ...]:
+    """(word, kind, weight) cues, longest word first."""
+    rows = lexicon.table("kind_cues.csv", ("word", "kind", "weight"))
+    out = [(r["word"], r["kind"], int(r["weight"])) for r in rows]
+    return tuple(sorted(out, key=lambda c: -len(c[0])))
+
+
+def strongest_cue(text: str) -> tuple[str, str, int]:
+    """The kind cue of highest weight in a text (the latest one on a tie): (word, kind, weight)."""
+    best = ("", "", -1)
+    best_pos = -1
+    for word, kind, weight in _kind_cues():
+        pos = text.rfind(word)
+        if pos >= 0 and (weight > best[2] or weight == best[2] and pos > best_pos):
+            best, best_pos = (word, kind, weight), pos
+    return best
+
+
+def decide_kind(
+    clause: str, time: TimeExpr | None, section: _Section, ctx: context.PartContext, ref_year: int | None
+) -> tuple[str, str]:
+    """target or actual, and the word that decided it."""
+    word, kind, weight = strongest_cue(clause)
+    if weight >= 2:
+        return kind, word
+    if time is not None and time.deadline:
+        return "target", time.text
+    if time is not None and time.year is not None and ref_year is not None and time.relative is None:
+        if time.year < ref_year:
+            return "actual", ""
+        if time.year > ref_year:
+            return "target", ""
+    if time is not None and time.relative is not None and time.relative != 0:
+        return ("target", time.text) if time.relative > 0 else ("actual", time.text)
+    if section.kind:
+        return section.kind, ""
+    if weight == 1:
+        return kind, word
+    return ("target", "") if ctx.genre in ("plan", "programme") else ("actual", "")
+
+
+def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tuple[int | None, str, str]:
+    """(year, year_text, period) of a quantity with no time expression of its own."""
+    if section.time is not None:
+        return section.time.year, section.time.text, section.time.period
+    if kind == "target":
+        if ctx.genre == "plan":
+            if ctx.period:
+                return periods()[ctx.period][1], "", ctx.period
+            return None, "", ""
+        return ctx.year, "", ""
+    if ctx.year is None:
+        return None, "", ""
+    return (ctx.year - 1 if ctx.genre == "gwr" else ctx.year), "", ""
+
+
+def _section_from_heading(
+    heading: tuple[int, str], times: list[TimeExpr], section: _Section, ctx: context.PartContext
+) -> _Section:
+    """The section state after a heading."""
+    level, title = heading
+    kind = context.section_kind(title)
+    time = next((t for t in times if t.start < len(title) + 4), None)
+    if not kind and time is not None and time.year is not None and ctx.year is not None:
+        kind = "target" if time.year > ctx.year else "actual" if time.year < ctx.year else ""
+    if level == 1:
+        return _Section(kind, time)
+    return _Section(kind or section.kind, time or section.time)
+
+
+def _pick_time(
+    times: list[TimeExpr], sentence: str, q: Quantity, carried: TimeExpr | None
+) -> TimeExpr | None:
+    """The time expression a quantity refers to: the nearest before it in its sentence, else the carried one."""
+    best = None
+    for t in times:
+        if t.end > q.start:
+            break
+        if COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start]):
+            continue
+        best = t
+    return best or carried
+
+
+def _is_taiwan(region: str, text: str) -> bool:
+    """True for a document of Taiwan (民国 years)."""
+    if "民国" in text[:5000]:
+        return True
+    return any(d.name == region and d.province == "台湾省" for d in gazetteer())
+
+
+def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
+    """Rows of one article of a normalized document."""
+    text = norm.text
+    part_text = text[part.start : part.end]
+    region = detect_region(part_text)
+    ctx = context.part_context(part_text, _is_taiwan(region, part_text))
+    section = _Section()
+    carried: TimeExpr | None = None
+    rows: list[Indicator] = []
+    for s in norm.sentences:
+        if s.part != part.index:
+            continue
+        sentence = text[s.start : s.end]
+        line_start = s.start == 0 or text[s.start - 1] == "\n"
+        line_end = text.find("\n", s.start)
+        line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
+        ref_year = section.time.year if section.time and section.time.year else ctx.year
+        times = find_time_exprs(sentence, ref_year, ctx.taiwan)
+        heading = context.heading_of(sentence, line_start, line_len)
+        if heading:
+            section = _Section() if part.start == s.start else section
+            section = _section_from_heading(heading, times, section, ctx)
+            ref_year = section.time.year if section.time and section.time.year else ctx.year
+            times = find_time_exprs(sentence, ref_year, ctx.taiwan)
+        if line_start or indicator.LIST_MARKER.match(sentence):
+            carried = None
+        previous, floor = "", 0
+        for q in find_quantities(sentence):
+            time = _pick_time(times, sentence, q, carried)
+            kind, kind_cue = decide_kind(sentence[: q.end], time, section, ctx, ref_year)
+            if time is not None:
+                year, year_text, period = time.year, time.text, time.period
+            else:
+                year, year_text, period = default_year(kind, section, ctx)
+            name = indicator.name(sentence, q, floor, times, previous)
+            rows.append(
+                Indicator(
+                    doc=doc,
+                    part=part.index,
+                    region=region,
+                    sentence_no=s.index,
+                    char_start=s.start + q.start,
+                    char_end=s.start + q.end,
+                    kind=kind,
+                    indicator=name,
+                    value=q.value,
+                    value_max=q.value_max,
+                    unit=q.unit,
+                    comparator=q.comparator,
+                    value_base=q.value_base,
+                    unit_base=q.unit_base,
+                    year=year,
+                    year_text=year_text,
+                    period=period,
+                    cue=q.cue or kind_cue,
+                    sentence=sentence,
+                )
+            )
+            previous = name
+            floor = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
+        usable = [t for t in times if not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])]
+        if usable and not heading:
+            carried = usable[-1]
+    return rows
+
+
+def extract_normalized(norm: NormalizedText, doc: str = "") -> list[Indicator]:
+    """Rows of a normalized document, in document order."""
+    rows: list[Indicator] = []
+    for part in norm.parts:
+        rows.extend(extract_part(doc, norm, part))
+    return rows
+
+
+def extract(document: Document | str, doc: str | None = None) -> list[Indicator]:
+    """Every quantity of a document (a Document or raw text) as typed rows."""
+    if isinstance(document, Document):
+        text = document.text
+        doc = doc if doc is not None else os.path.splitext(os.path.basename(document.path))[0]
+    else:
+        text = document
+    return extract_normalized(normalize(text), doc or "")
+
+
+def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
+    """A DataFrame with the spec's columns, in order, typed for pandas."""
+    df = pd.DataFrame([asdict(r) for r in rows], columns=COLUMNS)
+    df["year"] = df["year"].astype("Int64")
+    df["part"] = df["part"].astype("int64")
+    return df
+
+
+def extract_frame(
+    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[CnplanError], None] | None = None
+) -> pd.DataFrame:
+    """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
+    return rows_frame(iter_rows(paths, on_error))
+
+
+def iter_rows(
+    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[CnplanError], None] | None = None
+) -> Iterator[Indicator]:
+    """Rows of every readable document; bad files go to on_error (or raise when None)."""
+    from cnplan.corpus import load
+
+    for item in load(paths):
+        if item.error is not None:
+            if on_error is None:
+                raise item.error
+            on_error(item.error)
+            continue
+        assert item.normalized is not None
+        yield from extract_normalized(item.normalized, item.doc)
