@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 
 import pandas as pd
@@ -19,6 +19,8 @@ from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
 from cnplan.normalize import NormalizedText, Part, normalize
 from cnplan.read import Document
 
+CLAUSE_BREAKS = "，,；;。！？!?"
+OPENING_CLAUSE = 10
 COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比)$")
 
 
@@ -52,12 +54,34 @@ class Indicator:
 COLUMNS = [f.name for f in fields(Indicator)]
 
 
-@dataclass
-class _Section:
-    """The state of the section a sentence stands in."""
+@dataclass(frozen=True)
+class _Heading:
+    """A heading in force: its level, the kind its words set and its time expression."""
 
+    level: int
     kind: str = ""
     time: TimeExpr | None = None
+
+
+@dataclass
+class _Section:
+    """The headings a sentence stands under, outermost first; the innermost that says something wins."""
+
+    stack: list[_Heading] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The kind set by the innermost heading that sets one."""
+        return next((h.kind for h in reversed(self.stack) if h.kind), "")
+
+    @property
+    def time(self) -> TimeExpr | None:
+        """The time expression of the innermost heading that has one."""
+        return next((h.time for h in reversed(self.stack) if h.time is not None), None)
+
+    def enter(self, heading: _Heading) -> None:
+        """Open a heading: it closes those of its own level and below."""
+        self.stack = [h for h in self.stack if h.level < heading.level] + [heading]
 
 
 @cache
@@ -86,7 +110,7 @@ def decide_kind(
     word, kind, weight = strongest_cue(clause)
     if weight >= 2:
         return kind, word
-    if time is not None and time.deadline:
+    if time is not None and time.deadline and _ahead(time, section, ctx):
         return "target", time.text
     if time is not None and time.year is not None and ref_year is not None and time.relative is None:
         if time.year < ref_year:
@@ -100,6 +124,21 @@ def decide_kind(
     if weight == 1:
         return kind, word
     return ("target", "") if ctx.genre in ("plan", "programme") else ("actual", "")
+
+
+def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
+    """True when a deadline lies ahead of the text: 到2016年 in a review of 2016 reports, not plans."""
+    if time.year is None or ctx.year is None or time.year > ctx.year:
+        return True
+    return time.year == ctx.year and section.kind != "actual" and ctx.genre != "summary"
+
+
+def _cue_scope(sentence: str, end: int) -> str:
+    """The text whose cue words speak for a quantity: its clause, and a short opening clause."""
+    start = max(sentence.rfind(ch, 0, end) for ch in CLAUSE_BREAKS) + 1
+    first = min((i for i in (sentence.find(ch) for ch in CLAUSE_BREAKS) if i >= 0), default=-1)
+    opening = sentence[: first + 1] if 0 <= first <= OPENING_CLAUSE and first < start else ""
+    return opening + sentence[start:end]
 
 
 def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tuple[int | None, str, str]:
@@ -117,18 +156,14 @@ def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tupl
     return (ctx.year - 1 if ctx.genre == "gwr" else ctx.year), "", ""
 
 
-def _section_from_heading(
-    heading: tuple[int, str], times: list[TimeExpr], section: _Section, ctx: context.PartContext
-) -> _Section:
-    """The section state after a heading."""
+def _heading(heading: tuple[int, str], times: list[TimeExpr], ctx: context.PartContext) -> _Heading:
+    """What a heading sets: kind from its words (else from its year against the document's), time."""
     level, title = heading
     kind = context.section_kind(title)
     time = next((t for t in times if t.start < len(title) + 4), None)
     if not kind and time is not None and time.year is not None and ctx.year is not None:
         kind = "target" if time.year > ctx.year else "actual" if time.year < ctx.year else ""
-    if level == 1:
-        return _Section(kind, time)
-    return _Section(kind or section.kind, time or section.time)
+    return _Heading(level, kind, time)
 
 
 def _pick_time(
@@ -172,8 +207,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:
-            section = _Section() if part.start == s.start else section
-            section = _section_from_heading(heading, times, section, ctx)
+            section.enter(_heading(heading, times, ctx))
             ref_year = section.time.year if section.time and section.time.year else ctx.year
             times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         if line_start or indicator.LIST_MARKER.match(sentence):
@@ -181,9 +215,11 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         previous, floor = "", 0
         for q in find_quantities(sentence):
             time = _pick_time(times, sentence, q, carried)
-            kind, kind_cue = decide_kind(sentence[: q.end], time, section, ctx, ref_year)
+            kind, kind_cue = decide_kind(_cue_scope(sentence, q.end), time, section, ctx, ref_year)
             if time is not None:
                 year, year_text, period = time.year, time.text, time.period
+                if time.span and kind == "actual":
+                    year = None  # a total over a whole plan period has no single reference year
             else:
                 year, year_text, period = default_year(kind, section, ctx)
             name = indicator.name(sentence, q, floor, times, previous)
@@ -212,9 +248,9 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             )
             previous = name
             floor = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
-        usable = [t for t in times if not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])]
-        if usable and not heading:
-            carried = usable[-1]
+        deadlines = [t for t in times if t.deadline and not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])]
+        if deadlines and not heading:
+            carried = deadlines[-1]
     return rows
 
 

@@ -40,6 +40,7 @@ class TimeExpr:
     deadline: bool = False
     relative: int | None = None
     masked: bool = False
+    span: bool = False
 
 
 @cache
@@ -90,7 +91,9 @@ def find_time_exprs(text: str, doc_year: int | None = None, taiwan: bool = False
         elif m.group("period"):
             name = m.group("period")
             first, last = periods()[name]
-            out.append(TimeExpr(*span, m.group(), last, period=name, deadline=True))
+            # 期末/末 name the period's end (a deadline); 期间/时期 name its whole span.
+            end = m.group("pend") in ("期末", "末期", "末") or deadline
+            out.append(TimeExpr(*span, m.group(), last, period=name, deadline=end, span=not end))
         elif m.group("rel"):
             offset = RELATIVE[m.group("rel")]
             year = None if doc_year is None else doc_year + offset
