@@ -90,7 +90,17 @@ def part_context(text: str, taiwan: bool = False) -> PartContext:
     genre = detect_genre(text)
     if not genre and REVIEW_HEADING.search(text):
         genre = "gwr"
-    return PartContext(genre, detect_year(text, genre), period_in(text[:TITLE_ZONE]), taiwan)
+    return PartContext(genre, detect_year(text, genre), period_in(title_of(text)), taiwan)
+
+
+def title_of(text: str, width: int = 30) -> str:
+    """The title of an article: its first line (with an article header, the header too), at most width chars."""
+    lines = [ln for ln in text.split("\n", 3)[:3] if ln.strip()]
+    if not lines:
+        return ""
+    if regex.match(r"^\s*(?:【篇|篇[一二三四五六七八九十\d]+\s*[:：])", lines[0]) and len(lines) > 1:
+        return lines[0] + lines[1][:width]
+    return lines[0][:width]
 
 
 def heading_of(sentence: str, line_start: bool, line_len: int) -> tuple[int, str] | None:
