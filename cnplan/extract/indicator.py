@@ -49,6 +49,13 @@ def _after_stops() -> frozenset[str]:
     return frozenset(lexicon.words("after_stops.txt"))
 
 
+@cache
+def _after_leads() -> regex.Pattern[str]:
+    """Verbs that open the phrase after a quantity before its noun (12家被认定为高新技术企业)."""
+    leads = sorted(lexicon.words("after_leads.txt"), key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in leads))
+
+
 def trim(phrase: str) -> str:
     """Strip list markers, quotes, fillers, cues and verbs of achievement from a phrase's edges."""
     front, end = _fillers()
@@ -58,11 +65,11 @@ def trim(phrase: str) -> str:
         previous = phrase
         phrase = LIST_MARKER.sub("", phrase).strip()
         for word in front:
-            if phrase.startswith(word) and len(phrase) > len(word):
+            if phrase.startswith(word):
                 phrase = phrase[len(word) :]
                 break
         for word in end:
-            if phrase.endswith(word) and len(phrase) > len(word):
+            if phrase.endswith(word):
                 phrase = phrase[: -len(word)]
                 break
         phrase = phrase.strip(" ()（）-—")
@@ -113,6 +120,16 @@ def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr])
     return trim(raw)
 
 
+def _until_stop(chunk: str) -> str:
+    """The words of a chunk up to the first word that ends a noun phrase."""
+    words: list[str] = []
+    for tok in segment(chunk):
+        if tok.text in _after_stops():
+            break
+        words.append(tok.text)
+    return "".join(words)
+
+
 def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
     """The noun phrase right after a quantity that precedes its noun (实施2项重点技术项目)."""
     if tail >= len(sentence) or sentence[tail] in AFTER_BLOCK:
@@ -124,16 +141,26 @@ def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
         if sentence[i] in AFTER_BOUNDARY or sentence[i].isdigit():
             end = i
             break
-    words = []
-    for tok in segment(sentence[tail:end]):
-        if tok.text in _after_stops():
-            break
-        words.append(tok.text)
-    phrase = "".join(words)
-    if "的" in phrase:
-        phrase = phrase.rsplit("的", 1)[1]
+    chunk = sentence[tail:end]
+    lead = _after_leads().match(chunk)
+    if lead:
+        chunk = chunk[lead.end() :]
+    phrase = _until_stop(chunk)
+    if "的" in chunk:
+        head, _, rest = chunk.rpartition("的")
+        noun = _until_stop(rest)
+        if len(noun) >= 2 and noun not in _light_nouns():
+            phrase = noun
+        elif "的" in phrase:
+            phrase = _until_stop(head).rsplit("的", 1)[-1]
     phrase = trim(phrase)
     return phrase if len(phrase) >= 2 else ""
+
+
+@cache
+def _light_nouns() -> frozenset[str]:
+    """Nouns too light to name an indicator after 的."""
+    return frozenset(lexicon.words("light_nouns.txt"))
 
 
 def head_noun(indicator: str) -> str:
@@ -152,6 +179,8 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
     tail = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
     before = before_phrase(sentence, q, floor, times)
     after = after_phrase(sentence, q, tail) if _precedes_noun(q) else ""
+    if after and sentence.startswith("的", tail) and len(before) >= 2:
+        after = ""  # 优先企业20家的梯度培育格局: the noun came first
     phrase = after or before
     if not after:
         if not phrase or NUMBER_LIKE.fullmatch(phrase):

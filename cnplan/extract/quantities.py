@@ -14,7 +14,8 @@ from cnplan.extract.units import to_base, unit_pattern, units
 RANGE_SIGNS = "-－—–~～至到"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
 # A quoted span this short that holds a quantity is a slogan (“三个责任”, “六个抓手”).
-SLOGAN_MAX = 8
+SLOGAN_MAX = 60
+TITLE_OPEN, TITLE_CLOSE = "《", "》"
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _pattern() -> regex.Pattern[str]:
     inside = "|".join(sorted(_comparators()["inside"], key=len, reverse=True))
     after = "|".join(sorted(_comparators()["after"], key=len, reverse=True))
     return regex.compile(
-        rf"(?<![\d.,])(?P<pct>百分之)?(?P<num>{NUMBER})"
+        rf"(?<![\d.])(?<!\d,)(?P<pct>百分之)?(?P<num>{NUMBER})"
         rf"(?:(?P<inside1>{inside})?(?P<u1>{unit_pattern()})?[{RANGE_SIGNS}](?P<num2>{NUMBER}))?"
         rf"(?P<inside>{inside})?(?P<unit>{unit_pattern()})?(?P<after>{after})?"
     )
@@ -76,8 +77,13 @@ def _control_within(text: str, start: int) -> bool:
     return "控制在" in text[max(0, start - 8) : start]
 
 
+def _in_title(text: str, start: int) -> bool:
+    """True when the quantity sits inside a 《title》."""
+    return text.rfind(TITLE_OPEN, 0, start) > text.rfind(TITLE_CLOSE, 0, start)
+
+
 def _in_slogan(text: str, start: int, end: int) -> bool:
-    """True when the quantity sits in a short quoted phrase, a slogan rather than a measurement."""
+    """True when the quantity sits in a quoted phrase, a slogan rather than a measurement."""
     left = max(text.rfind(q, 0, start) for q in OPEN_QUOTES)
     if left < 0:
         return False
@@ -108,6 +114,8 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     after = text[m.end("unit") : m.end("unit") + 1] if unit else ""
     if info is not None and after and after in _not_before().get(info.unit, ""):
         return True
+    if after in OPEN_QUOTES:  # 三个“比以往任何时候都重要”: counting slogans
+        return True
     chinese = is_chinese(num)
     if chinese:
         if info is not None and not info.after_chinese:
@@ -116,6 +124,12 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
             return True
         if before in _NUMERAL_WORD_LEFT:
             return True
+        if num == "一" and any(text[:start].endswith(w) for w in _indefinite_left()):
+            return True  # 营造一个良好的环境: an article, not a count
+        if num in ("百", "千") and unit[:1] in ("万", "亿"):
+            return True  # 千万吨炼油, 百万吨乙烯: a size class, not a quantity
+    if _in_title(text, start):
+        return True
     head = text[m.start() : m.start() + 12]
     if any(head.startswith(expr) for expr in _fixed_expressions()):
         return True
@@ -123,7 +137,13 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
 
 
 # Characters that form words with a following Chinese numeral (统一, 唯一, 之一, 万一, 星期一).
-_NUMERAL_WORD_LEFT = frozenset("统唯之万同专单逐划均期周初星礼合归不")
+_NUMERAL_WORD_LEFT = frozenset("统唯之万同专单逐划均期周初星礼合归不几数")
+
+
+@cache
+def _indefinite_left() -> tuple[str, ...]:
+    """Words after which 一 + measure word is an indefinite article."""
+    return lexicon.words("indefinite_left.txt")
 
 
 @cache

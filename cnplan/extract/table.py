@@ -248,7 +248,11 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             )
             previous = name
             floor = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
-        deadlines = [t for t in times if t.deadline and not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])]
+        deadlines = [
+            t
+            for t in times
+            if t.deadline and not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])
+        ]
         if deadlines and not heading:
             carried = deadlines[-1]
     return rows

@@ -27,7 +27,7 @@ _SPACES_DIGIT_SIGN = regex.compile(r"(?<=\d)[ \t]+(?=[%.])|(?<=\d\.)[ \t]+(?=\d)
 _LINE_NUMBER = regex.compile(r"^(\d{1,4})、")
 _GLUED_YEARS = regex.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?!\d)")
 _PAGE_CANDIDATE = regex.compile(rf"(?:(?<={HAN})|(?<=^))(\d{{1,3}})(?=[{HAN}]|$)", regex.M)
-_DECIMAL_COMMA = regex.compile(r"(?<![\d.、])(\d+)、(\d)(?=[万亿千]|%)(?!\d*、)")
+_DECIMAL_COMMA = regex.compile(r"(?<![\d.、])(\d+)、(\d{1,2})(?=[万亿千]|%)")
 _URL = regex.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；]+")
 
 
