@@ -15,7 +15,7 @@ BEFORE_BOUNDARY = "，,；;。！？!?：:、\n"
 AFTER_BOUNDARY = "，,；;。！？!?：:\n"
 # A quantity followed by one of these does not precede its noun (8个左右, 5项以上, 3家和...).
 AFTER_BLOCK = set("以左上下等为和及与或、")
-MAX_LEN = 18
+MAX_LEN = 32
 QUOTES = '“”"‘’《》「」『』'
 LIST_MARKER = regex.compile(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
@@ -85,10 +85,8 @@ def _cut_long(phrase: str) -> str:
     for word in reversed(words):
         if kept and len(word) + sum(map(len, kept)) > MAX_LEN:
             break
-        if word in ("的", "，", ","):
-            if kept:
-                break
-            continue
+        if word in ("，", ","):
+            break
         kept.insert(0, word)
     return "".join(kept)
 
@@ -106,6 +104,51 @@ def _drop_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+@cache
+def _attributes() -> tuple[str, ...]:
+    """Attribute nouns that need the entity named before them."""
+    return lexicon.words("attributes.txt")
+
+
+SCOPE_WORDS = frozenset({"共", "共计", "合计", "累计", "总计"})
+CLAUSE_BREAK = "，,；;。！？!?：:"
+
+
+def _after_scope_word(raw: str) -> str:
+    """The part of a phrase after its last scope word (经财政部门审核共返还财政奖励 -> 返还财政奖励)."""
+    cut = -1
+    for tok in segment(raw):
+        if tok.text in SCOPE_WORDS and len(raw) - tok.end >= 2:
+            cut = tok.end
+    return raw[cut:] if cut >= 0 else raw
+
+
+def clause_subject(sentence: str, start: int) -> str:
+    """The subject at the head of the clause holding a position: the words before its first verb."""
+    begin = max(sentence.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
+    clause = regex.sub(r"“[^”]*”", "", sentence[begin:start])
+    _, end = _fillers()
+    cut = len(clause)
+    for word in end:
+        i = clause.find(word)
+        if 0 < i < cut:
+            cut = i
+    return trim(clause[:cut].split("、")[0])
+
+
+def _drop_place(phrase: str) -> str:
+    """Drop a leading place name that only says where (西宁市共组织实施… -> 共组织实施…)."""
+    from cnplan.extract.region import mentions
+
+    found = mentions(phrase[:12])
+    if found and found[0][0] == 0:
+        rest = phrase[len(found[0][1]) :]
+        rest = regex.sub(r"^(?:地区|全市|全区|全县)", "", rest)
+        if len(rest) >= 2:
+            return rest
+    return phrase
+
+
 def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr]) -> str:
     """The phrase between the last clause break (or previous quantity) and the quantity."""
     start = floor
@@ -117,7 +160,7 @@ def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr])
     raw = _drop_spans(raw, start, [(t.start, t.end) for t in times])
     if q.cue and raw.endswith(q.cue):
         raw = raw[: -len(q.cue)]
-    return trim(raw)
+    return trim(_drop_place(trim(_after_scope_word(raw))))
 
 
 def _until_stop(chunk: str) -> str:
@@ -142,8 +185,8 @@ def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
             end = i
             break
     chunk = sentence[tail:end]
-    lead = _after_leads().match(chunk)
-    if lead:
+    lead = _after_leads().search(chunk)
+    if lead and lead.start() <= 6:
         chunk = chunk[lead.end() :]
     phrase = _until_stop(chunk)
     if "的" in chunk:
@@ -174,6 +217,11 @@ def subject_of(indicator: str) -> str:
     return regex.sub(r"(?:同比|年均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升)$", "", indicator)
 
 
+def entity_of(indicator: str) -> str:
+    """The entity an indicator counts, without change words and leading 新增/新认定 (新增X -> X)."""
+    return regex.sub(r"^(?:新增|新认定|新建|认定|培育|新培育)", "", subject_of(indicator))
+
+
 def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous: str) -> str:
     """The indicator of a quantity, given the indicator of the previous quantity of its sentence."""
     tail = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
@@ -184,7 +232,7 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
     phrase = after or before
     if not after:
         if not phrase or NUMBER_LIKE.fullmatch(phrase):
-            phrase = previous
+            phrase = previous or clause_subject(sentence, q.start)
         elif CHANGE.match(phrase) and len(phrase) <= 6 and previous or phrase.startswith("占") and previous:
             phrase = subject_of(previous) + phrase
         elif LEVEL_ONLY.match(phrase) and previous:
