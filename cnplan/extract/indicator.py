@@ -233,8 +233,10 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
     if not after:
         if not phrase or NUMBER_LIKE.fullmatch(phrase):
             phrase = previous or clause_subject(sentence, q.start)
-        elif CHANGE.match(phrase) and len(phrase) <= 6 and previous or phrase.startswith("占") and previous:
+        elif CHANGE.match(phrase) and len(phrase) <= 6 and previous:
             phrase = subject_of(previous) + phrase
+        elif (phrase.startswith("占") or phrase in _attributes()) and previous:
+            phrase = entity_of(previous) + phrase
         elif LEVEL_ONLY.match(phrase) and previous:
             phrase = phrase + head_noun(previous)
         else:

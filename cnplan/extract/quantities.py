@@ -100,7 +100,7 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     """Context rules for numbers that are no quantity: ordinals, words, slogans, fixed expressions."""
     start, end = m.start("num"), m.end()
     if m.group("pct"):
-        return _in_slogan(text, start, end)
+        return False  # 百分之百 is a figure even when quoted for emphasis
     num, unit = m.group("num"), m.group("unit") or ""
     before = text[start - 1] if start else ""
     if before == "第" or before == "每" and not unit:
@@ -114,7 +114,7 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     after = text[m.end("unit") : m.end("unit") + 1] if unit else ""
     if info is not None and after and after in _not_before().get(info.unit, ""):
         return True
-    if after in OPEN_QUOTES:  # 三个“比以往任何时候都重要”: counting slogans
+    if after and after in OPEN_QUOTES:  # 三个“比以往任何时候都重要”: counting slogans
         return True
     chinese = is_chinese(num)
     if chinese:
