@@ -188,3 +188,22 @@ def test_offsets_point_into_the_normalized_text():
     norm = normalize(text).text
     for r in extract(text):
         assert norm[r.char_start : r.char_end] == f"{int(r.value)}{r.unit}"
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "城镇、农村居民人均可支配收入分别增长5.1%、6.9%。",
+            ["城镇居民人均可支配收入增长", "农村居民人均可支配收入增长"],
+        ),
+        ("其中一、二、三产分别增长3.3%、0.6%、5.7%。", ["一产增长", "二产增长", "三产增长"]),
+    ],
+)
+def test_fenbie_lists_give_each_item_its_own_indicator(text, names):
+    assert [r[0] for r in rows(text)] == names
+
+
+def test_fenbie_near_miss_keeps_the_shared_subject():
+    found = rows("城乡居民人均可支配收入分别增长4.3%、8.1%。")
+    assert all("人均可支配收入" in r[0] for r in found)

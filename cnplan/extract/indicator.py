@@ -253,3 +253,46 @@ def _precedes_noun(q: Quantity) -> bool:
     bare = q.unit_base.split("/")[0]
     info = units().get(bare)
     return info is not None and info.category in ("count",)
+
+
+LIST_SEP = regex.compile(r"^[、和及与,，]*$")
+ITEM_SEP = regex.compile(r"[、和及与]")
+
+
+def _run_after(sentence: str, quantities: list[Quantity], pos: int) -> list[int]:
+    """Indices of the quantities listed one after another right after a position (5.1%、6.9%)."""
+    run: list[int] = []
+    for i, q in enumerate(quantities):
+        if q.start < pos:
+            continue
+        if run:
+            prev = quantities[run[-1]]
+            gap = sentence[prev.end : q.start]
+            if prev.cue and gap.startswith(prev.cue):
+                gap = gap[len(prev.cue) :]
+            if not LIST_SEP.match(gap):
+                break
+        run.append(i)
+    return run
+
+
+def distribute(
+    sentence: str, quantities: list[Quantity], names: list[str], times: list[TimeExpr]
+) -> list[str]:
+    """Give each quantity of an 分别 list its own item: 城镇、农村居民人均可支配收入分别增长5.1%、6.9%."""
+    names = list(names)
+    for m in regex.finditer("分别", sentence):
+        run = _run_after(sentence, quantities, m.end())
+        if len(run) < 2:
+            continue
+        begin = max(sentence.rfind(ch, 0, m.start()) for ch in CLAUSE_BREAK) + 1
+        subject = _drop_spans(sentence[begin : m.start()], begin, [(t.start, t.end) for t in times])
+        items = [trim(x) for x in ITEM_SEP.split(subject) if trim(x)]
+        if len(items) != len(run):
+            continue
+        verb = trim(sentence[m.end() : quantities[run[0]].start])
+        last = items[-1]
+        for k, i in zip(run, items):
+            item = i + last[len(i) :] if len(i) <= 2 and len(last) > len(i) else i
+            names[k] = item + verb
+    return names

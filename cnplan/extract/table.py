@@ -213,7 +213,9 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         if line_start or indicator.LIST_MARKER.match(sentence):
             carried = None
         previous, floor = "", 0
-        for q in find_quantities(sentence):
+        quantities = find_quantities(sentence)
+        first_row = len(rows)
+        for q in quantities:
             time = _pick_time(times, sentence, q, carried)
             kind, kind_cue = decide_kind(_cue_scope(sentence, q.end), time, section, ctx, ref_year)
             if time is not None:
@@ -248,6 +250,10 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             )
             previous = name
             floor = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
+        if "分别" in sentence and len(quantities) > 1:
+            names = indicator.distribute(sentence, quantities, [r.indicator for r in rows[first_row:]], times)
+            for row, new_name in zip(rows[first_row:], names):
+                row.indicator = new_name
         deadlines = [
             t
             for t in times
