@@ -128,7 +128,9 @@ def decide_kind(
 
 def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
     """True when a deadline lies ahead of the text: 到2016年 in a review of 2016 reports, not plans."""
-    if time.year is None or ctx.year is None or time.year > ctx.year:
+    if time.year is None:
+        return section.kind != "actual"  # 到20XX年底 in a review of the base reports a stock
+    if ctx.year is None or time.year > ctx.year:
         return True
     return time.year == ctx.year and section.kind != "actual" and ctx.genre != "summary"
 
