@@ -46,6 +46,19 @@ def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
         click.echo(table_to_string(df, fmt), nl=False)
 
 
+def table_options(command):
+    """The options of every command that writes a table: -o, --format, --excel."""
+    command = click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")(
+        command
+    )
+    command = click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
+    )(command)
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent)."
+    )(command)
+
+
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 
 
@@ -98,11 +111,7 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
 
 @main.command()
 @PATHS
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
-)
-@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+@table_options
 @click.option("--min-len", default=2, show_default=True, help="Shortest term, in characters.")
 def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, min_len: int) -> None:
     """Count the terms of documents: a tidy table (doc, part, term, count).
@@ -121,11 +130,7 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
 
 @main.command()
 @PATHS
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
-)
-@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+@table_options
 def extract(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool) -> None:
     """Extract every target, count and deadline into the indicator table.
 

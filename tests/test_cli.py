@@ -72,3 +72,24 @@ def test_terms_writes_a_csv(tmp_path):
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header == "doc,part,term,count"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_extract_skips_a_bad_file_and_writes_the_rest(tmp_path):
+    (tmp_path / "good.txt").write_text("2023年，全市新认定高新技术企业39家。", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\xff" * 100)
+    out = tmp_path / "out.csv"
+    result = run("extract", str(tmp_path), "-o", str(out), "--excel")
+    assert result.exit_code == 1
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "高新技术企业" in data.decode("utf-8-sig")
+
+
+def test_extract_jsonl_by_extension(tmp_path):
+    import json
+
+    out = tmp_path / "out.jsonl"
+    result = run("extract", str(CORPUS / "nantong_gwr_2024_excerpt.txt"), "-o", str(out))
+    assert result.exit_code == 0
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert first["region"] == "南通市" and first["kind"] == "actual"
