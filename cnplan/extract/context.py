@@ -9,7 +9,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.extract.timing import TimeExpr, period_in
+from cnplan.extract.timing import period_in
 
 TITLE_ZONE = 200
 YEAR = regex.compile(r"(?<![\d])((?:19|20)\d\d)年")
@@ -25,16 +25,6 @@ HEADING_TITLE = regex.compile(
 )
 # A dominant year makes the document's year clear when it is mentioned this often and this exclusively.
 DOMINANT_MIN_COUNT, DOMINANT_MIN_SHARE = 5, 0.6
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A section heading: where it starts, its level, the kind its words set, its time expression."""
-
-    start: int
-    level: int
-    kind: str
-    time: TimeExpr | None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import regex
 from cnplan import lexicon
 from cnplan.extract.quantities import Quantity
 from cnplan.extract.timing import TimeExpr
+from cnplan.extract.units import units
 from cnplan.segment import segment
 
 BEFORE_BOUNDARY = "，,；;。！？!?：:、\n"
@@ -248,8 +249,6 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
 
 def _precedes_noun(q: Quantity) -> bool:
     """True for measure words, which may stand before their noun (2项重点技术项目)."""
-    from cnplan.extract.units import units
-
     bare = q.unit_base.split("/")[0]
     info = units().get(bare)
     return info is not None and info.category in ("count",)
