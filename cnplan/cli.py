@@ -38,8 +38,8 @@ def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
     if output:
         try:
             write_table(df, output, fmt, excel)
-        except ImportError as exc:
-            raise click.ClickException(f"{fmt} output needs an extra package: {exc}") from None
+        except ImportError:
+            raise click.ClickException(f"{fmt} output needs pyarrow: pip install pyarrow") from None
     else:
         if fmt == "parquet":
             raise click.UsageError("parquet needs an output file (-o)")
