@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import regex
@@ -30,6 +31,9 @@ LEVEL_ONLY = regex.compile(
     r"^(?:国家|省|自治区|市|县|区|州|盟|旗|地|乡镇|部)?级(?:以上|及以上)?$|^(?:国家|省|市|县)$"
 )
 NUMBER_LIKE = regex.compile(r"[\d.]+")
+_QUOTED = regex.compile(r"“[^”]*”")
+_AREA_WORD = regex.compile(r"^(?:地区|全市|全区|全县)")
+_HAN = regex.compile(r"\p{Han}")
 
 
 @cache
@@ -57,22 +61,29 @@ def _after_leads() -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(w) for w in leads))
 
 
+@cache
+def _filler_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One longest-first pattern for the front fillers (at the start) and one for the end fillers."""
+    front, end = _fillers()
+    return (
+        re.compile("^(?:" + "|".join(map(re.escape, front)) + ")"),
+        re.compile("(?:" + "|".join(map(re.escape, end)) + r")\Z"),
+    )
+
+
+_NO_QUOTES = str.maketrans("", "", QUOTES)
+
+
 def trim(phrase: str) -> str:
     """Strip list markers, quotes, fillers, cues and verbs of achievement from a phrase's edges."""
-    front, end = _fillers()
-    phrase = "".join(ch for ch in phrase if ch not in QUOTES).strip()
+    front, end = _filler_patterns()
+    phrase = phrase.translate(_NO_QUOTES).strip()
     previous = None
     while phrase != previous:
         previous = phrase
         phrase = LIST_MARKER.sub("", phrase).strip()
-        for word in front:
-            if phrase.startswith(word):
-                phrase = phrase[len(word) :]
-                break
-        for word in end:
-            if phrase.endswith(word):
-                phrase = phrase[: -len(word)]
-                break
+        phrase = front.sub("", phrase, count=1)
+        phrase = end.sub("", phrase, count=1)
         phrase = phrase.strip(" ()（）-—")
     return phrase
 
@@ -127,7 +138,7 @@ def _after_scope_word(raw: str) -> str:
 def clause_subject(sentence: str, start: int) -> str:
     """The subject at the head of the clause holding a position: the words before its first verb."""
     begin = max(sentence.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
-    clause = regex.sub(r"“[^”]*”", "", sentence[begin:start])
+    clause = _QUOTED.sub("", sentence[begin:start])
     _, end = _fillers()
     cut = len(clause)
     for word in end:
@@ -144,7 +155,7 @@ def _drop_place(phrase: str) -> str:
     found = mentions(phrase[:12])
     if found and found[0][0] == 0:
         rest = phrase[len(found[0][1]) :]
-        rest = regex.sub(r"^(?:地区|全市|全区|全县)", "", rest)
+        rest = _AREA_WORD.sub("", rest)
         if len(rest) >= 2:
             return rest
     return phrase
@@ -178,7 +189,7 @@ def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
     """The noun phrase right after a quantity that precedes its noun (实施2项重点技术项目)."""
     if tail >= len(sentence) or sentence[tail] in AFTER_BLOCK:
         return ""
-    if not regex.match(r"\p{Han}", sentence[tail]):
+    if not _HAN.match(sentence[tail]):
         return ""
     end = len(sentence)
     for i in range(tail, len(sentence)):

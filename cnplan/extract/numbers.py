@@ -26,6 +26,8 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = rf"[{CHINESE_NUMERAL_CHARS}]+"
 # 1万5千, 3万2千 — a mixed number whose 万 is inside the number, not the unit's multiplier.
 MIXED = r"\d+万\d+千"
+_MIXED = regex.compile(r"(\d+)万(\d+)千")
+_ARABIC = regex.compile(ARABIC)
 NUMBER = rf"(?:{MIXED}|{ARABIC}|{CHINESE})"
 NUMBER_RE = regex.compile(NUMBER)
 
@@ -58,10 +60,10 @@ def parse_number(text: str) -> float | None:
     text = text.strip()
     if not text:
         return None
-    mixed = regex.fullmatch(r"(\d+)万(\d+)千", text)
+    mixed = _MIXED.fullmatch(text)
     if mixed:
         return float(int(mixed.group(1)) * 10_000 + int(mixed.group(2)) * 1000)
-    if regex.fullmatch(ARABIC, text):
+    if _ARABIC.fullmatch(text):
         return float(text.replace(",", ""))
     return parse_chinese(text)
 

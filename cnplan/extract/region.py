@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,9 @@ SELF_WORDS = {
     "省": ("我省", "全省"),
 }
 SUPERIOR = regex.compile(r"^[^，,。；;]{0,8}?(?:的)?(?:领导下|指导下|关心下|支持下)")
+# jieba cuts each run of these characters on its own, so a run's cut is the same alone or in context
+_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_BLOCK_BACK = regex.compile(_BLOCK.pattern, regex.REVERSE)
 MASKED = regex.compile(r"[*＊某][市区县州]|按照[*＊]|[*＊]实际")
 
 
@@ -71,8 +75,8 @@ def gazetteer() -> tuple[Division, ...]:
 
 
 @cache
-def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]]]:
-    """Name -> divisions (full names and short forms of two or more characters), and lengths by first char."""
+def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]], re.Pattern[str], frozenset[str]]:
+    """Name -> divisions, name lengths by first character, a class of first characters, first bigrams."""
     by_name: dict[str, list[Division]] = defaultdict(list)
     for d in gazetteer():
         if d.name_ok:
@@ -82,7 +86,10 @@ def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]]]:
     lengths: dict[str, set[int]] = defaultdict(set)
     for name in by_name:
         lengths[name[0]].add(len(name))
-    return dict(by_name), {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+    # a character class finds candidate starts at C speed; the first two characters then rule out most
+    first = re.compile("[" + re.escape("".join(sorted(lengths))) + "]")
+    bigrams = frozenset(name[:2] for name in by_name)
+    return dict(by_name), {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}, first, bigrams
 
 
 def _best(divisions: list[Division]) -> Division:
@@ -90,29 +97,45 @@ def _best(divisions: list[Division]) -> Division:
     return min(divisions, key=lambda d: (LEVEL_RANK[d.level], -d.year, d.adcode))
 
 
+def _han_block(text: str, i: int) -> tuple[int, int]:
+    """The run of Han characters (and letters, digits) around position i, the unit jieba cuts alone."""
+    back = _BLOCK_BACK.match(text, 0, i)
+    ahead = _BLOCK.match(text, i)
+    return (back.start() if back else i), (ahead.end() if ahead else i)
+
+
+def _word_starts(text: str, i: int, cache: dict[int, frozenset[int]]) -> frozenset[int]:
+    """Word-start positions of the block around i (and its end), cut once per block."""
+    start, end = _han_block(text, i)
+    if start not in cache:
+        cache[start] = frozenset(t.start + start for t in segment(text[start:end])) | {end}
+    return cache[start]
+
+
 def mentions(text: str) -> list[tuple[int, str, Division]]:
     """Place-name mentions in a text: (position, name as written, division), longest name first.
 
     A short form (钟祥 for 钟祥市) counts only where a word starts, so 创新和 is no mention of 新和县.
     """
-    by_name, lengths = _names()
-    starts: set[int] | None = None
-    out, i = [], 0
-    while i < len(text):
-        for n in lengths.get(text[i], ()):
+    by_name, lengths, first, bigrams = _names()
+    blocks: dict[int, frozenset[int]] = {}
+    out, after = [], 0
+    for m in first.finditer(text):
+        i = m.start()
+        if i < after or text[i : i + 2] not in bigrams:
+            continue
+        for n in lengths[text[i]]:
             name = text[i : i + n]
             if name not in by_name:
                 continue
             division = _best(by_name[name])
             if name != division.name:
-                if starts is None:
-                    starts = {t.start for t in segment(text)}
+                starts = _word_starts(text, i, blocks)
                 if i not in starts or i + n not in starts and i + n < len(text):
                     continue
             out.append((i, name, division))
-            i += n - 1
+            after = i + n
             break
-        i += 1
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 import pandas as pd
@@ -49,6 +49,10 @@ class Indicator:
     sentence: str
     indicator_id: str = ""
     indicator_score: float | None = None
+
+    def values(self) -> tuple:
+        """The row's values in column order (a shallow, fast asdict)."""
+        return tuple(getattr(self, name) for name in COLUMNS)
 
 
 COLUMNS = [f.name for f in fields(Indicator)]
@@ -286,7 +290,7 @@ def extract(document: Document | str, doc: str | None = None) -> list[Indicator]
 
 def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
     """A DataFrame with the spec's columns, in order, typed for pandas."""
-    df = pd.DataFrame([asdict(r) for r in rows], columns=COLUMNS)
+    df = pd.DataFrame([r.values() for r in rows], columns=COLUMNS)
     df["year"] = df["year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
     return df

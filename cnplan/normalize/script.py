@@ -9,12 +9,7 @@ import opencc
 import regex
 
 from cnplan import lexicon
-
-
-@cache
-def _converter() -> opencc.OpenCC:
-    """The OpenCC t2s converter, built once."""
-    return opencc.OpenCC("t2s")
+from cnplan.normalize import t2s
 
 
 @cache
@@ -61,7 +56,7 @@ def detect_script(text: str, sample: int = 5000) -> str:
 def _convert_keep(text: str) -> str:
     """Convert t2s, leaving protected words as written (after converting their own trad letters)."""
     pattern = _protected()
-    conv = _converter().convert
+    conv = t2s.convert
     if pattern is None:
         return conv(text)
     out, last = [], 0
@@ -76,8 +71,10 @@ def _convert_keep(text: str) -> str:
 def to_simplified(text: str) -> str:
     """Convert traditional lines to simplified; lines with no traditional-only character stay as they are."""
     trad = traditional_only()
+    if trad.isdisjoint(text):  # a C-level scan: simplified text costs next to nothing
+        return text
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if any(ch in trad for ch in line):
+        if not trad.isdisjoint(line):
             lines[i] = _convert_keep(line)
     return "\n".join(lines)

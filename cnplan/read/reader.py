@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,27 +77,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+# ASCII, CJK, CJK punctuation, full-width forms and common typographic signs
+_USUAL_CHARS = re.compile(
+    "[\x00-\x7e\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u2000-\u206f\U00020000-\U0002fa1f\xb7\xd7\xb0]"
+)
+
+
 def _plausible(text: str) -> bool:
     """True when decoded text looks like writing, not mojibake or binary."""
     if not text.strip():
         return False
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF)
-    usual = sum(1 for ch in sample if ch < "\x7f" or _is_cjk(ch))
+    bad = len(_BAD_CHARS.findall(sample))
+    usual = len(sample) - len(_USUAL_CHARS.sub("", sample))
     return bad <= 0.01 * len(sample) and usual >= 0.7 * len(sample)
-
-
-def _is_cjk(ch: str) -> bool:
-    """True for CJK characters, CJK punctuation, full-width forms and common typographic signs."""
-    code = ord(ch)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x2000 <= code <= 0x206F
-        or 0x20000 <= code <= 0x2FA1F
-        or code in (0xB7, 0xD7, 0xB0)
-    )
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:

@@ -1,4 +1,8 @@
-"""A private jieba tokenizer (never jieba's global one) with the planning lexicon added."""
+"""A private tokenizer (never jieba's global one) with the planning lexicon added.
+
+The engine is jieba-fast-dat (jieba's algorithm over a C++ double-array trie, about 8x faster)
+loaded with jieba's own dictionary, so the cuts are jieba's, word for word (tests check it).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import jieba
+import jieba_fast_dat
 import regex
 
 from cnplan import lexicon
@@ -56,21 +61,56 @@ def _planning_terms() -> list[tuple[str, int]]:
     return out
 
 
+def _dictionary() -> str:
+    """jieba's own dictionary file, the one both engines cut with."""
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
+def _cached_trie(tok: jieba_fast_dat.Tokenizer) -> None:
+    """Load the dictionary trie from cnplan's cache, building it first (atomically) when absent."""
+    version = getattr(jieba_fast_dat, "__version__", "") or jieba.__version__
+    final = Path(cache_dir()) / f"jieba_fast_dat.{jieba.__version__}.{version}.dat"
+    if final.exists():
+        tok.cache_file = str(final)
+        tok.initialize()
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", dir=final.parent)
+    os.close(fd)
+    os.unlink(tmp)  # the engine writes the file itself; a half-written cache is never seen under its name
+    try:
+        tok.cache_file = tmp
+        tok.initialize()
+        if os.path.exists(tmp):
+            os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 @cache
-def tokenizer() -> jieba.Tokenizer:
-    """The tokenizer, built once per process; jieba's dictionary cache is reused across runs."""
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.tmp_dir = cache_dir()
-    tok.initialize()
+def tokenizer() -> jieba_fast_dat.Tokenizer:
+    """The tokenizer, built once per process; the dictionary trie is cached across runs."""
+    jieba_fast_dat.setLogLevel(logging.WARNING)
+    tok = jieba_fast_dat.Tokenizer(_dictionary())
+    _cached_trie(tok)
     for term, freq in _planning_terms():
         tok.add_word(term, freq)
     return tok
 
 
+def words(text: str) -> list[str]:
+    """Cut text into words (jieba's precise mode, no HMM for new words)."""
+    return tokenizer().lcut(text, HMM=False)
+
+
 def segment(text: str) -> list[Token]:
-    """Cut text into words with their spans (jieba's precise mode, no HMM for new words)."""
-    return [Token(w, s, e) for w, s, e in tokenizer().tokenize(text, HMM=False)]
+    """Cut text into words with their spans."""
+    out, start = [], 0
+    for w in words(text):
+        end = start + len(w)
+        out.append(Token(w, start, end))
+        start = end
+    return out
 
 
 @cache
@@ -91,4 +131,4 @@ def is_term(word: str, min_len: int = 2) -> bool:
 
 def term_counts(text: str, min_len: int = 2) -> Counter[str]:
     """Counts of the content words of a text."""
-    return Counter(t.text for t in segment(text) if is_term(t.text, min_len))
+    return Counter(w for w in words(text) if is_term(w, min_len))
