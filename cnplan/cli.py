@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -185,3 +186,108 @@ def evaluate(gold: str, table: str, docs: str | None, as_json: bool) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+class Progress:
+    """Batch progress on stderr: a live bar on a terminal; otherwise a line per tenth of a long batch."""
+
+    def __init__(self, live: bool) -> None:
+        self.live = live
+        self.start = time.perf_counter()
+        self.bytes = 0
+        self.shown = 0.0
+        self.tenth = 0
+
+    def __call__(self, record, done: int, total: int, total_bytes: int) -> None:
+        """Account for one finished file; report its error; redraw or log the progress."""
+        self.bytes += record.size
+        if record.status == "error":
+            self._line(f"cnplan: {record.path}: {record.error}")
+        now = time.perf_counter()
+        if self.live and (now - self.shown > 0.1 or done == total):
+            self.shown = now
+            click.echo("\r" + self.status(done, total, total_bytes), nl=done == total, err=True)
+        elif not self.live and total >= 50 and done * 10 // total > self.tenth:
+            self.tenth = done * 10 // total
+            click.echo(f"cnplan: {self.status(done, total, total_bytes)}", err=True)
+
+    def status(self, done: int, total: int, total_bytes: int) -> str:
+        """files done, MB done, MB/s and the time left."""
+        elapsed = max(time.perf_counter() - self.start, 1e-6)
+        rate = self.bytes / elapsed
+        left = (total_bytes - self.bytes) / rate if rate else 0
+        eta = time.strftime("%H:%M:%S", time.gmtime(left))
+        return (
+            f"{done}/{total} files  {self.bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB  "
+            f"{rate / 1e6:.2f} MB/s  ETA {eta}  "
+        )
+
+    def _line(self, text: str) -> None:
+        """Print a line above the bar."""
+        if self.live:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        click.echo(text, err=True)
+
+
+@main.command()
+@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (created; may already hold an earlier run to resume).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Table format."
+)
+@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+@click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
+def batch(in_dir: Path, out_dir: Path, jobs: int | None, fmt: str, excel: bool, force: bool) -> None:
+    """Turn a whole folder tree into tables, on every core, resumably.
+
+    Writes into OUT_DIR: indicators.csv (all documents), terms.csv,
+    normalized/ (the normalized texts, mirroring IN_DIR) and manifest.csv
+    (one row per input file: size, sha256, encoding, format, script,
+    region, rows, status ok/error/skipped and the error).
+
+    A bad file is an error row and a line on stderr; the batch goes on and
+    exits 1 at the end. Interrupted and run again, it resumes: files already
+    done (same content) are not redone. Tables are written atomically.
+
+    \b
+    Example:
+      cnplan batch corpus/ -o out/
+      cnplan batch plans/ -o out/ --jobs 2 --format parquet
+    """
+    from cnplan.batch import batch as run_batch
+
+    if fmt == "parquet":
+        _need_pyarrow()
+    progress = Progress(live=sys.stderr.isatty())
+    try:
+        summary = run_batch(in_dir, out_dir, jobs, fmt, excel, force, on_record=progress)
+    except KeyboardInterrupt:
+        click.echo("\ncnplan: interrupted; run the same command again to resume", err=True)
+        sys.exit(130)
+    except CnplanError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"cnplan: {summary.files} files: {summary.ok} ok ({summary.reused} reused from an earlier run), "
+        f"{summary.errors} errors, {summary.skipped} skipped; {summary.rows} rows in {summary.seconds:.1f} s",
+        err=True,
+    )
+    for path in summary.outputs:
+        click.echo(path)
+    if summary.errors:
+        sys.exit(1)
+
+
+def _need_pyarrow() -> None:
+    """Stop with one line when parquet output is asked for without pyarrow."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise click.ClickException("parquet output needs pyarrow: pip install pyarrow") from None

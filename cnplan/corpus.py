@@ -39,6 +39,17 @@ def load(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Loaded]:
         yield Loaded(doc, path, document, normalize(document.text))
 
 
+def document_terms(doc: str, normalized: NormalizedText, min_len: int = 2) -> list[tuple[str, int, str, int]]:
+    """Term-count rows (doc, part, term, count) of one document, most frequent first per article."""
+    rows = []
+    text = normalized.text
+    for part in normalized.parts:
+        counts = term_counts(text[part.start : part.end], min_len)
+        for term, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            rows.append((doc, part.index, term, count))
+    return rows
+
+
 def terms_frame(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
@@ -52,9 +63,5 @@ def terms_frame(
                 on_error(item.error)
             continue
         assert item.normalized is not None
-        text = item.normalized.text
-        for part in item.normalized.parts:
-            counts = term_counts(text[part.start : part.end], min_len)
-            for term, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                rows.append((item.doc, part.index, term, count))
+        rows.extend(document_terms(item.doc, item.normalized, min_len))
     return pd.DataFrame(rows, columns=TERM_COLUMNS)

@@ -12,6 +12,17 @@ import pandas as pd
 FORMATS = ("csv", "jsonl", "parquet")
 
 
+def _umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes 0600 files; outputs get the mode a plain open() would give them
+FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
     """Call write(tmp_path) on a temp file beside path, then rename it over path."""
     target = Path(path)
@@ -20,6 +31,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> 
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -60,3 +72,75 @@ def write_table(df: pd.DataFrame, path: str, fmt: str = "csv", excel: bool = Fal
     encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
     text = table_to_string(df, fmt)
     atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding=encoding))
+
+
+class TableWriter:
+    """Append DataFrames to one table file written atomically: the file appears whole, at close.
+
+    Used as a context manager; memory holds one piece at a time, never the whole table.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], columns: list[str], fmt: str = "csv", excel: bool = False
+    ):
+        self.target = Path(path)
+        self.columns = columns
+        self.fmt = fmt
+        self.excel = excel
+        self._tmp: str | None = None
+        self._file = None
+        self._parquet = None
+        self._schema = None
+
+    def __enter__(self) -> TableWriter:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
+        )
+        os.close(fd)
+        if self.fmt != "parquet":
+            encoding = "utf-8-sig" if self.excel and self.fmt == "csv" else "utf-8"
+            self._file = open(self._tmp, "w", encoding=encoding, newline="")
+            if self.fmt == "csv":
+                self._file.write(pd.DataFrame(columns=self.columns).to_csv(index=False))
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append the rows of a DataFrame (with the writer's columns)."""
+        if not len(df):
+            return
+        if self.fmt == "parquet":
+            self._write_parquet(df)
+        elif self.fmt == "jsonl":
+            self._file.write(table_to_string(df, "jsonl"))
+        else:
+            self._file.write(df.to_csv(index=False, header=False))
+
+    def _write_parquet(self, df: pd.DataFrame) -> None:
+        """Append to the Parquet file, fixing its schema from the first piece."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            self._schema = pa.Schema.from_pandas(df, preserve_index=False)
+            self._schema = pa.schema(
+                [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in self._schema]
+            )
+            self._parquet = pq.ParquetWriter(self._tmp, self._schema)
+        self._parquet.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self._file is not None:
+                self._file.close()
+            if self.fmt == "parquet" and exc_type is None:
+                if self._parquet is None:
+                    pd.DataFrame(columns=self.columns).to_parquet(self._tmp, index=False)
+                else:
+                    self._parquet.close()
+            if exc_type is None:
+                os.chmod(self._tmp, FILE_MODE)
+                os.replace(self._tmp, self.target)
+        finally:
+            if self._tmp and os.path.exists(self._tmp):
+                os.unlink(self._tmp)

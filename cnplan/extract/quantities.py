@@ -124,14 +124,13 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
             return True
         if before in _NUMERAL_WORD_LEFT:
             return True
-        if num == "一" and any(text[:start].endswith(w) for w in _indefinite_left()):
+        if num == "一" and text.endswith(_indefinite_left(), 0, start):
             return True  # 营造一个良好的环境: an article, not a count
         if num in ("百", "千") and unit[:1] in ("万", "亿"):
             return True  # 千万吨炼油, 百万吨乙烯: a size class, not a quantity
     if _in_title(text, start):
         return True
-    head = text[m.start() : m.start() + 12]
-    if any(head.startswith(expr) for expr in _fixed_expressions()):
+    if text.startswith(_fixed_expressions(), m.start()):
         return True
     return _in_slogan(text, start, end)
 

@@ -186,11 +186,17 @@ def _pick_time(
     return best or carried
 
 
+@cache
+def _taiwan_names() -> frozenset[str]:
+    """Full names of the divisions of Taiwan."""
+    return frozenset(d.name for d in gazetteer() if d.province == "台湾省")
+
+
 def _is_taiwan(region: str, text: str) -> bool:
     """True for a document of Taiwan (民国 years)."""
     if "民国" in text[:5000]:
         return True
-    return any(d.name == region and d.province == "台湾省" for d in gazetteer())
+    return region in _taiwan_names()
 
 
 def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
@@ -293,6 +299,8 @@ def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
     df = pd.DataFrame([r.values() for r in rows], columns=COLUMNS)
     df["year"] = df["year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
+    for column in ("value", "value_max", "value_base", "indicator_score"):
+        df[column] = df[column].astype("float64")  # None -> NaN, so every piece of a table has one type
     return df
 
 

@@ -1,5 +1,14 @@
 """Read: turn a file of any supported encoding into a Document."""
 
-from cnplan.read.reader import Document, detect_format, read, read_bytes, walk
+from cnplan.read.reader import (
+    Document,
+    detect_format,
+    doc_id,
+    is_supported,
+    iter_files,
+    read,
+    read_bytes,
+    walk,
+)
 
-__all__ = ["Document", "detect_format", "read", "read_bytes", "walk"]
+__all__ = ["Document", "detect_format", "doc_id", "is_supported", "iter_files", "read", "read_bytes", "walk"]

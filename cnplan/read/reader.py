@@ -152,23 +152,42 @@ def read(path: str | os.PathLike[str]) -> Document:
     return read_bytes(data, str(p))
 
 
+def is_supported(path: str | os.PathLike[str]) -> bool:
+    """True for a file whose name says it is a format cnplan reads."""
+    return Path(path).suffix.lower() in TEXT_SUFFIXES
+
+
+def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str]) -> str:
+    """The doc id of a file found under a folder: the folder's name and the path below it, no suffix."""
+    rel = Path(file).relative_to(root).with_suffix("")
+    return (Path(Path(root).resolve().name) / rel).as_posix()
+
+
+def iter_files(root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None) -> Iterator[Path]:
+    """Every file under a folder, sorted; folder links are followed but never twice (no loops).
+
+    ``skip`` is a folder left out (a batch's output folder inside its input).
+    """
+    skipped = Path(skip).resolve() if skip is not None else None
+    seen: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames.sort()
+        real = Path(dirpath).resolve()
+        if real in seen or real == skipped:
+            dirnames.clear()
+            continue
+        seen.add(real)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
 def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     """Yield (file, doc id) for files and, recursively, supported files of folders, in sorted order."""
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            seen: set[Path] = set()
-            for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-                dirnames.sort()
-                real = Path(dirpath).resolve()
-                if real in seen:
-                    dirnames.clear()
-                    continue
-                seen.add(real)
-                for name in sorted(filenames):
-                    f = Path(dirpath) / name
-                    if f.suffix.lower() in TEXT_SUFFIXES:
-                        rel = f.relative_to(root).with_suffix("")
-                        yield f, (Path(root.resolve().name) / rel).as_posix()
+            for f in iter_files(root):
+                if is_supported(f):
+                    yield f, doc_id(root, f)
         else:
             yield root, root.with_suffix("").name

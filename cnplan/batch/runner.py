@@ -1,0 +1,282 @@
+"""Run a batch: process every file (on several cores), keep per-file results, assemble the tables.
+
+Each finished file leaves a state file under OUT_DIR/.cnplan/state, named by the hash of its bytes,
+its doc id and cnplan's fingerprint, written atomically. A rerun finds it and does not redo the file,
+so an interrupted batch resumes; the tables are assembled from the state files in path order, so
+they are the same whatever the number of jobs and however often the batch was interrupted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cnplan.batch.plan import Task, display, plan
+from cnplan.corpus import TERM_COLUMNS, document_terms
+from cnplan.errors import CnplanError
+from cnplan.extract import COLUMNS, extract_normalized, rows_frame
+from cnplan.extract.region import detect_region
+from cnplan.normalize import normalize
+from cnplan.output import TableWriter, atomic_write, atomic_write_text
+from cnplan.read import detect_format, read_bytes
+
+MANIFEST_COLUMNS = [
+    "path",
+    "doc",
+    "size",
+    "sha256",
+    "encoding",
+    "format",
+    "script",
+    "region",
+    "rows",
+    "status",
+    "error",
+    "normalized",
+]
+TABLE_NAMES = ("indicators", "terms")
+EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
+
+
+@dataclass
+class Record:
+    """One manifest row: what became of one input file."""
+
+    path: str
+    doc: str
+    size: int
+    sha256: str = ""
+    encoding: str = ""
+    format: str = ""
+    script: str = ""
+    region: str = ""
+    rows: int = 0
+    status: str = "ok"
+    error: str = ""
+    normalized: str = ""
+    state: str = ""  # the state file holding the rows (not a manifest column)
+    cached: bool = False  # found done by an earlier run (not a manifest column)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a batch did: counts by status and the files it wrote."""
+
+    files: int
+    ok: int
+    errors: int
+    skipped: int
+    reused: int
+    rows: int
+    seconds: float
+    outputs: tuple[str, ...]
+
+
+def state_key(sha256: str, task: Task) -> str:
+    """The name of a file's state: its content, its doc id and cnplan's fingerprint."""
+    return hashlib.sha256(f"{sha256}\0{task.doc}\0{task.fingerprint}".encode()).hexdigest()
+
+
+def _state_path(task: Task, key: str) -> Path:
+    """Where the state of a key is kept."""
+    return Path(task.state_dir) / key[:2] / f"{key}.json"
+
+
+def _load_state(path: Path) -> dict | None:
+    """A state file's content, or None when absent or unreadable (then the file is redone)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def _region_of(rows: list, text: str) -> str:
+    """The region(s) a document's rows name, else the one its text speaks for."""
+    regions = list(dict.fromkeys(r.region for r in rows if r.region))
+    return "|".join(regions) if regions else detect_region(text)
+
+
+def process(task: Task) -> Record:
+    """Process one file: reuse its state when done before, else read, normalize, extract and save."""
+    record = Record(display(task.rel), task.doc, task.size)
+    if not task.supported:
+        record.status = "skipped"
+        record.error = "not a document format cnplan reads"
+        return record
+    try:
+        data = Path(task.path).read_bytes()
+    except OSError as exc:
+        record.status, record.error = "error", exc.strerror or "cannot be read"
+        return record
+    record.size = len(data)
+    record.sha256 = hashlib.sha256(data).hexdigest()
+    record.format = detect_format(data)
+    state = _state_path(task, state_key(record.sha256, task))
+    record.state = str(state)
+    if not task.force and os.path.exists(task.normalized):
+        saved = _load_state(state)
+        if saved is not None:
+            done = Record(**saved["record"])
+            done.cached = True
+            return done
+    try:
+        return _process_new(task, data, record, state)
+    except CnplanError as exc:
+        record.status, record.error = "error", exc.cause
+    except Exception as exc:  # a bug must not stop the batch or lose the file: report it as its error
+        record.status, record.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+    return record
+
+
+def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record:
+    """Read, normalize, extract and count terms of a file; write its normalized text and its state."""
+    document = read_bytes(data, display(task.path))
+    norm = normalize(document.text)
+    rows = extract_normalized(norm, task.doc)
+    terms = document_terms(task.doc, norm)
+    atomic_write_text(task.normalized, norm.text + "\n")
+    record.encoding = document.encoding
+    record.format = document.format
+    record.script = norm.script
+    record.region = _region_of(rows, norm.text)
+    record.rows = len(rows)
+    record.normalized = Path(os.path.relpath(task.normalized, task.out_dir)).as_posix()
+    payload = {
+        "record": {k: v for k, v in asdict(record).items() if k != "cached"},
+        "rows": [list(r.values()) for r in rows],
+        "terms": [list(t) for t in terms],
+    }
+    text = json.dumps(payload, ensure_ascii=False)
+    atomic_write(state, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return record
+
+
+def _process_indexed(item: tuple[int, Task]) -> tuple[int, Record]:
+    """process() keeping the task's index, so records find their place whatever order they finish in."""
+    return item[0], process(item[1])
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
+    """(index, record) of the tasks as they finish, on one core or a pool of processes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_process_indexed, enumerate(tasks))
+        return
+    from cnplan.segment import tokenizer
+
+    tokenizer()  # build the dictionary cache once, before the workers start
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
+    pool = context.Pool(jobs, initializer=_quiet_worker)
+    try:
+        yield from pool.imap_unordered(_process_indexed, enumerate(tasks), chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def output_names(fmt: str) -> dict[str, str]:
+    """File names of the batch tables for a format."""
+    ext = EXTENSIONS[fmt]
+    return {"indicators": f"indicators{ext}", "terms": f"terms{ext}", "manifest": "manifest.csv"}
+
+
+def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
+    """Write indicators and terms from the state files of the ok records, in path order, atomically."""
+    names = output_names(fmt)
+    ok = [r for r in records if r.status == "ok"]
+    with (
+        TableWriter(out / names["indicators"], COLUMNS, fmt, excel) as indicators,
+        TableWriter(out / names["terms"], TERM_COLUMNS, fmt, excel) as terms,
+    ):
+        for record in ok:
+            saved = _load_state(Path(record.state))
+            if saved is None:
+                raise CnplanError(record.state, "batch state vanished while the batch ran; run again")
+            indicators.write(rows_frame_from_lists(saved["rows"]))
+            terms.write(pd.DataFrame(saved["terms"], columns=TERM_COLUMNS))
+    manifest = pd.DataFrame(
+        [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
+    )
+    encoding = "utf-8-sig" if excel else "utf-8"
+    text = manifest.to_csv(index=False)
+    atomic_write(out / names["manifest"], lambda tmp: Path(tmp).write_text(text, encoding=encoding))
+
+
+def rows_frame_from_lists(rows: list[list]) -> pd.DataFrame:
+    """A typed indicator DataFrame from rows saved as lists in column order."""
+    from cnplan.extract import Indicator
+
+    return rows_frame(Indicator(*row) for row in rows)
+
+
+def _prune(out: Path, records: list[Record]) -> None:
+    """Remove state files no file of this batch uses any more (edited or removed inputs)."""
+    keep = {r.state for r in records if r.state}
+    state_root = out / ".cnplan" / "state"
+    if not state_root.is_dir():
+        return
+    for path in state_root.glob("*/*.json"):
+        if str(path) not in keep:
+            path.unlink(missing_ok=True)
+
+
+def batch(
+    in_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    jobs: int | None = None,
+    fmt: str = "csv",
+    excel: bool = False,
+    force: bool = False,
+    on_record: Callable[[Record, int, int, int], None] | None = None,
+) -> Summary:
+    """Turn a folder tree into indicators, terms, normalized texts and a manifest under out_dir.
+
+    ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes.
+    """
+    start = time.perf_counter()
+    root, out = Path(in_dir), Path(out_dir)
+    if not root.is_dir():
+        raise CnplanError(root, "not a folder")
+    if force and (out / ".cnplan").exists():
+        shutil.rmtree(out / ".cnplan")
+    tasks = plan(root, out, force)
+    jobs = jobs or os.cpu_count() or 1
+    total_bytes = sum(t.size for t in tasks)
+    records: dict[int, Record] = {}
+    for done, (index, record) in enumerate(_run(tasks, jobs), start=1):
+        records[index] = record
+        if on_record:
+            on_record(record, done, len(tasks), total_bytes)
+    ordered = [records[i] for i in range(len(tasks))]
+    _assemble(ordered, out, fmt, excel)
+    _prune(out, ordered)
+    return Summary(
+        files=len(ordered),
+        ok=sum(r.status == "ok" for r in ordered),
+        errors=sum(r.status == "error" for r in ordered),
+        skipped=sum(r.status == "skipped" for r in ordered),
+        reused=sum(r.cached for r in ordered),
+        rows=sum(r.rows for r in ordered),
+        seconds=time.perf_counter() - start,
+        outputs=tuple(str(out / n) for n in output_names(fmt).values()),
+    )
