@@ -11,8 +11,9 @@ import click
 from cnplan import __version__
 from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
-from cnplan.extract import extract_frame
-from cnplan.output import FORMATS, atomic_write_text, format_for, table_to_string, write_table
+from cnplan.extract import COLUMNS, iter_frames
+from cnplan.output import FORMATS, TableWriter, atomic_write_text, format_for, table_to_string, write_table
+from cnplan.parallel import default_jobs
 
 
 class Failures:
@@ -129,10 +130,36 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
     failures.exit()
 
 
+def _emit_frames(frames, columns: list[str], output: str | None, fmt: str | None, excel: bool) -> None:
+    """Stream table pieces to a file (written atomically at the end) or to stdout."""
+    fmt = format_for(output, fmt)
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("parquet needs an output file (-o)")
+        _need_pyarrow()
+    if output:
+        with TableWriter(output, columns, fmt, excel) as writer:
+            for df in frames:
+                writer.write(df)
+        return
+    if fmt == "csv":
+        click.echo(",".join(columns))
+    for df in frames:
+        if len(df):
+            text = table_to_string(df, fmt) if fmt == "jsonl" else df.to_csv(index=False, header=False)
+            click.echo(text, nl=False)
+
+
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
+
+
 @main.command()
 @PATHS
 @table_options
-def extract(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool) -> None:
+@JOBS
+def extract(
+    paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, jobs: int | None
+) -> None:
     """Extract every target, count and deadline into the indicator table.
 
     Reads files and folders (recursively), normalizes them and writes one row
@@ -146,7 +173,7 @@ def extract(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel:
       cnplan extract plan.txt --format jsonl
     """
     failures = Failures()
-    _emit_table(extract_frame(paths, failures), output, fmt, excel)
+    _emit_frames(iter_frames(paths, failures, jobs or default_jobs()), COLUMNS, output, fmt, excel)
     failures.exit()
 
 

@@ -10,3 +10,7 @@ class CnplanError(Exception):
         self.path = str(path)
         self.cause = cause
         super().__init__(f"{self.path}: {cause}")
+
+    def __reduce__(self):
+        """Pickle with both arguments, so the error crosses from a worker process intact."""
+        return (type(self), (self.path, self.cause))

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
-import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -28,6 +26,7 @@ from cnplan.extract import COLUMNS, extract_normalized, rows_frame
 from cnplan.extract.region import detect_region
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text
+from cnplan.parallel import default_jobs, pool_map
 from cnplan.read import detect_format, read_bytes
 
 MANIFEST_COLUMNS = [
@@ -167,31 +166,12 @@ def _process_indexed(item: tuple[int, Task]) -> tuple[int, Record]:
     return item[0], process(item[1])
 
 
-def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
     """(index, record) of the tasks as they finish, on one core or a pool of processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(_process_indexed, enumerate(tasks))
-        return
     from cnplan.segment import tokenizer
 
-    tokenizer()  # build the dictionary cache once, before the workers start
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    )
-    pool = context.Pool(jobs, initializer=_quiet_worker)
-    try:
-        yield from pool.imap_unordered(_process_indexed, enumerate(tasks), chunksize=1)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    jobs = min(jobs, len(tasks)) or 1
+    yield from pool_map(_process_indexed, enumerate(tasks), jobs, ordered=False, warm=tokenizer)
 
 
 def output_names(fmt: str) -> dict[str, str]:
@@ -260,7 +240,7 @@ def batch(
     if force and (out / ".cnplan").exists():
         shutil.rmtree(out / ".cnplan")
     tasks = plan(root, out, force)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_jobs()
     total_bytes = sum(t.size for t in tasks)
     records: dict[int, Record] = {}
     for done, (index, record) in enumerate(_run(tasks, jobs), start=1):

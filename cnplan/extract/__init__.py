@@ -1,5 +1,21 @@
 """Extract: every quantity of a document into the indicator table."""
 
-from cnplan.extract.table import COLUMNS, Indicator, extract, extract_frame, extract_normalized, rows_frame
+from cnplan.extract.table import (
+    COLUMNS,
+    Indicator,
+    extract,
+    extract_frame,
+    extract_normalized,
+    iter_frames,
+    rows_frame,
+)
 
-__all__ = ["COLUMNS", "Indicator", "extract", "extract_frame", "extract_normalized", "rows_frame"]
+__all__ = [
+    "COLUMNS",
+    "Indicator",
+    "extract",
+    "extract_frame",
+    "extract_normalized",
+    "iter_frames",
+    "rows_frame",
+]

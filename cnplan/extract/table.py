@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import regex
@@ -17,7 +18,9 @@ from cnplan.extract.quantities import Quantity, find_quantities
 from cnplan.extract.region import detect_region, gazetteer
 from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
 from cnplan.normalize import NormalizedText, Part, normalize
-from cnplan.read import Document
+from cnplan.parallel import pool_map
+from cnplan.read import Document, read, walk
+from cnplan.segment import tokenizer
 
 CLAUSE_BREAKS = "，,；;。！？!?"
 OPENING_CLAUSE = 10
@@ -305,23 +308,53 @@ def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
 
 
 def extract_frame(
-    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[CnplanError], None] | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    on_error: Callable[[CnplanError], None] | None = None,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
-    return rows_frame(iter_rows(paths, on_error))
+    frames = list(iter_frames(paths, on_error, jobs))
+    if not frames:
+        return rows_frame([])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _extract_file(item: tuple[Path, str]) -> list[Indicator] | CnplanError:
+    """The rows of one file, or its error (returned, so it can cross from a worker process)."""
+    path, doc = item
+    try:
+        return extract_normalized(normalize(read(path).text), doc)
+    except CnplanError as exc:
+        return exc
+
+
+def iter_frames(
+    paths: Iterable[str | os.PathLike[str]],
+    on_error: Callable[[CnplanError], None] | None = None,
+    jobs: int = 1,
+) -> Iterator[pd.DataFrame]:
+    """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
+
+    Memory holds a few documents at a time, never the whole corpus.
+    """
+    for result in pool_map(_extract_file, walk(paths), jobs, warm=tokenizer):
+        if isinstance(result, CnplanError):
+            if on_error is None:
+                raise result
+            on_error(result)
+            continue
+        yield rows_frame(result)
 
 
 def iter_rows(
     paths: Iterable[str | os.PathLike[str]], on_error: Callable[[CnplanError], None] | None = None
 ) -> Iterator[Indicator]:
     """Rows of every readable document; bad files go to on_error (or raise when None)."""
-    from cnplan.corpus import load
-
-    for item in load(paths):
-        if item.error is not None:
+    for item in walk(paths):
+        result = _extract_file(item)
+        if isinstance(result, CnplanError):
             if on_error is None:
-                raise item.error
-            on_error(item.error)
+                raise result
+            on_error(result)
             continue
-        assert item.normalized is not None
-        yield from extract_normalized(item.normalized, item.doc)
+        yield from result
