@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import click
@@ -12,7 +13,15 @@ from cnplan import __version__
 from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, iter_frames
-from cnplan.output import FORMATS, TableWriter, atomic_write_text, format_for, table_to_string, write_table
+from cnplan.output import (
+    FORMATS,
+    TableWriter,
+    atomic_write_text,
+    format_for,
+    render_rows,
+    table_to_string,
+    write_table,
+)
 from cnplan.parallel import default_jobs
 
 
@@ -130,24 +139,27 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
     failures.exit()
 
 
-def _emit_frames(frames, columns: list[str], output: str | None, fmt: str | None, excel: bool) -> None:
-    """Stream table pieces to a file (written atomically at the end) or to stdout."""
+def _emit_rows(paths, failures, jobs: int, output: str | None, fmt: str | None, excel: bool) -> None:
+    """Stream the indicator rows to a file (written atomically at the end) or to stdout."""
     fmt = format_for(output, fmt)
     if fmt == "parquet":
         if not output:
             raise click.UsageError("parquet needs an output file (-o)")
         _need_pyarrow()
-    if output:
-        with TableWriter(output, columns, fmt, excel) as writer:
-            for df in frames:
+        with TableWriter(output, COLUMNS, fmt) as writer:
+            for df in iter_frames(paths, failures, jobs):
                 writer.write(df)
         return
+    pieces = iter_frames(paths, failures, jobs, render=partial(render_rows, fmt=fmt))
+    if output:
+        with TableWriter(output, COLUMNS, fmt, excel) as writer:
+            for text in pieces:
+                writer.write_text(text)
+        return
     if fmt == "csv":
-        click.echo(",".join(columns))
-    for df in frames:
-        if len(df):
-            text = table_to_string(df, fmt) if fmt == "jsonl" else df.to_csv(index=False, header=False)
-            click.echo(text, nl=False)
+        click.echo(",".join(COLUMNS))
+    for text in pieces:
+        click.echo(text, nl=False)
 
 
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
@@ -173,7 +185,7 @@ def extract(
       cnplan extract plan.txt --format jsonl
     """
     failures = Failures()
-    _emit_frames(iter_frames(paths, failures, jobs or default_jobs()), COLUMNS, output, fmt, excel)
+    _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel)
     failures.exit()
 
 
@@ -209,10 +221,6 @@ def evaluate(gold: str, table: str, docs: str | None, as_json: bool) -> None:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         click.echo(format_report(result))
-
-
-if __name__ == "__main__":
-    main()
 
 
 class Progress:
@@ -318,3 +326,7 @@ def _need_pyarrow() -> None:
         import pyarrow  # noqa: F401
     except ImportError:
         raise click.ClickException("parquet output needs pyarrow: pip install pyarrow") from None
+
+
+if __name__ == "__main__":
+    main()

@@ -64,6 +64,13 @@ def table_to_string(df: pd.DataFrame, fmt: str) -> str:
     return df.to_csv(index=False)
 
 
+def render_rows(df: pd.DataFrame, fmt: str) -> str:
+    """The rows of a table piece as text to append: CSV without header, or JSON Lines."""
+    if not len(df):
+        return ""
+    return table_to_string(df, "jsonl") if fmt == "jsonl" else df.to_csv(index=False, header=False)
+
+
 def write_table(df: pd.DataFrame, path: str, fmt: str = "csv", excel: bool = False) -> None:
     """Write a table atomically as csv (with a BOM for Excel if asked), jsonl or parquet."""
     if fmt == "parquet":
@@ -111,10 +118,12 @@ class TableWriter:
             return
         if self.fmt == "parquet":
             self._write_parquet(df)
-        elif self.fmt == "jsonl":
-            self._file.write(table_to_string(df, "jsonl"))
         else:
-            self._file.write(df.to_csv(index=False, header=False))
+            self._file.write(render_rows(df, self.fmt))
+
+    def write_text(self, text: str) -> None:
+        """Append rows already rendered by render_rows (csv and jsonl only)."""
+        self._file.write(text)
 
     def _write_parquet(self, df: pd.DataFrame) -> None:
         """Append to the Parquet file, fixing its schema from the first piece."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -328,22 +328,36 @@ def _extract_file(item: tuple[Path, str]) -> list[Indicator] | CnplanError:
         return exc
 
 
+def _extract_file_frame(
+    item: tuple[Path, str], render: Callable[[pd.DataFrame], object] | None = None
+) -> object:
+    """The typed frame of one file, rendered if asked (in the worker, to spare the parent), or its error."""
+    result = _extract_file(item)
+    if isinstance(result, CnplanError):
+        return result
+    frame = rows_frame(result)
+    return render(frame) if render else frame
+
+
 def iter_frames(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
-) -> Iterator[pd.DataFrame]:
+    render: Callable[[pd.DataFrame], object] | None = None,
+) -> Iterator:
     """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
 
-    Memory holds a few documents at a time, never the whole corpus.
+    With ``render`` (a picklable function), each frame is rendered (to CSV text, say) in the worker
+    and the rendering is yielded instead. Memory holds a few documents at a time, never the corpus.
     """
-    for result in pool_map(_extract_file, walk(paths), jobs, warm=tokenizer):
+    work = partial(_extract_file_frame, render=render)
+    for result in pool_map(work, walk(paths), jobs, warm=tokenizer):
         if isinstance(result, CnplanError):
             if on_error is None:
                 raise result
             on_error(result)
             continue
-        yield rows_frame(result)
+        yield result
 
 
 def iter_rows(

@@ -1,5 +1,5 @@
-"""Segment: word cuts from a private jieba tokenizer loaded with the planning lexicon."""
+"""Segment: word cuts from a private tokenizer (jieba's dictionary and algorithm) with the planning lexicon."""
 
-from cnplan.segment.tokenizer import Token, segment, term_counts, tokenizer
+from cnplan.segment.tokenizer import Token, segment, term_counts, tokenizer, words
 
-__all__ = ["Token", "segment", "term_counts", "tokenizer"]
+__all__ = ["Token", "segment", "term_counts", "tokenizer", "words"]
