@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 
 class CnplanError(Exception):
     """Bad input: the message is one line naming the file and the cause."""
 
     def __init__(self, path: object, cause: str) -> None:
-        self.path = str(path)
+        self.path = os.fsencode(str(path)).decode("utf-8", "backslashreplace")  # printable, any file name
         self.cause = cause
         super().__init__(f"{self.path}: {cause}")
 

@@ -93,3 +93,10 @@ def test_extract_jsonl_by_extension(tmp_path):
     assert result.exit_code == 0
     first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert first["region"] == "南通市" and first["kind"] == "actual"
+
+
+def test_extract_jobs_give_the_same_table(tmp_path):
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert run("extract", str(CORPUS), "-o", str(one), "--jobs", "1").exit_code == 0
+    assert run("extract", str(CORPUS), "-o", str(two), "--jobs", "2").exit_code == 0
+    assert one.read_bytes() == two.read_bytes()

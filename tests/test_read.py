@@ -69,3 +69,12 @@ def test_bad_input_gives_one_line_error_naming_the_file(tmp_path, data, cause):
 def test_missing_file(tmp_path):
     with pytest.raises(CnplanError, match="no such file"):
         read(tmp_path / "absent.txt")
+
+
+def test_errors_cross_process_boundaries_intact():
+    import pickle
+
+    from cnplan.errors import CnplanError
+
+    error = pickle.loads(pickle.dumps(CnplanError("a.txt", "empty file")))
+    assert (error.path, error.cause, str(error)) == ("a.txt", "empty file", "a.txt: empty file")

@@ -72,3 +72,20 @@ def test_terms_frame(tmp_path):
     assert first["count"].tolist() == [2]
     assert "众创空间" in df[df.part == 2].term.tolist()
     assert not df.term.isin(["的", "，", "39"]).any()
+
+
+def test_cuts_are_jiebas_word_for_word():
+    """The fast engine on jieba's dictionary cuts the corpus exactly as jieba itself would."""
+    from cnplan.normalize import normalize
+    from cnplan.segment.tokenizer import _planning_terms
+    from cnplan.segment.tokenizer import words as fast_words
+
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    for term, freq in _planning_terms():
+        reference.add_word(term, freq)
+    from conftest import CORPUS
+
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8")).text
+        assert fast_words(text) == reference.lcut(text, HMM=False), path.name

@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cnplan import __version__
-from cnplan.read import doc_id, is_supported, iter_files
+from cnplan.read import display, doc_id, is_supported, iter_files
 
 # Names of files that are never documents: listed in the manifest as skipped, not as errors.
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -39,11 +39,6 @@ class Task:
     def state_dir(self) -> str:
         """The folder of the per-file results that let a batch resume."""
         return os.path.join(self.out_dir, ".cnplan", "state")
-
-
-def display(name: str) -> str:
-    """A file name fit for a UTF-8 table: undecodable bytes shown as \\xNN escapes."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def safe_component(name: str) -> str:

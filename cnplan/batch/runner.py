@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnplan.batch.plan import Task, display, plan
+from cnplan.batch.plan import Task, plan
 from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, rows_frame
@@ -27,7 +27,7 @@ from cnplan.extract.region import detect_region
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text
 from cnplan.parallel import default_jobs, pool_map
-from cnplan.read import detect_format, read_bytes
+from cnplan.read import detect_format, display, read_bytes
 
 MANIFEST_COLUMNS = [
     "path",

@@ -3,6 +3,7 @@
 from cnplan.read.reader import (
     Document,
     detect_format,
+    display,
     doc_id,
     is_supported,
     iter_files,
@@ -11,4 +12,14 @@ from cnplan.read.reader import (
     walk,
 )
 
-__all__ = ["Document", "detect_format", "doc_id", "is_supported", "iter_files", "read", "read_bytes", "walk"]
+__all__ = [
+    "Document",
+    "detect_format",
+    "display",
+    "doc_id",
+    "is_supported",
+    "iter_files",
+    "read",
+    "read_bytes",
+    "walk",
+]

@@ -157,10 +157,15 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in TEXT_SUFFIXES
 
 
+def display(name: str) -> str:
+    """A file name fit for a UTF-8 table: undecodable bytes of the name shown as \\xNN escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str]) -> str:
     """The doc id of a file found under a folder: the folder's name and the path below it, no suffix."""
     rel = Path(file).relative_to(root).with_suffix("")
-    return (Path(Path(root).resolve().name) / rel).as_posix()
+    return display((Path(Path(root).resolve().name) / rel).as_posix())
 
 
 def iter_files(root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None) -> Iterator[Path]:
@@ -190,4 +195,4 @@ def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
                 if is_supported(f):
                     yield f, doc_id(root, f)
         else:
-            yield root, root.with_suffix("").name
+            yield root, display(root.with_suffix("").name)
