@@ -22,10 +22,10 @@ import pandas as pd
 from cnplan.batch.plan import Task, plan
 from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
-from cnplan.extract import COLUMNS, extract_normalized, rows_frame
+from cnplan.extract import COLUMNS, extract_normalized, values_frame
 from cnplan.extract.region import detect_region
 from cnplan.normalize import normalize
-from cnplan.output import TableWriter, atomic_write, atomic_write_text
+from cnplan.output import TableWriter, atomic_write, atomic_write_text, render_rows
 from cnplan.parallel import default_jobs, pool_map
 from cnplan.read import detect_format, display, read_bytes
 
@@ -151,10 +151,14 @@ def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record
     record.region = _region_of(rows, norm.text)
     record.rows = len(rows)
     record.normalized = Path(os.path.relpath(task.normalized, task.out_dir)).as_posix()
+    values = [list(r.values()) for r in rows]
     payload = {
         "record": {k: v for k, v in asdict(record).items() if k != "cached"},
-        "rows": [list(r.values()) for r in rows],
+        "rows": values,
         "terms": [list(t) for t in terms],
+        # CSV rendered here, in the worker, so that assembling the tables costs the parent little
+        "indicators_csv": render_rows(values_frame(values), "csv"),
+        "terms_csv": render_rows(pd.DataFrame(terms, columns=TERM_COLUMNS), "csv"),
     }
     text = json.dumps(payload, ensure_ascii=False)
     atomic_write(state, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
@@ -192,21 +196,18 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
             saved = _load_state(Path(record.state))
             if saved is None:
                 raise CnplanError(record.state, "batch state vanished while the batch ran; run again")
-            indicators.write(rows_frame_from_lists(saved["rows"]))
-            terms.write(pd.DataFrame(saved["terms"], columns=TERM_COLUMNS))
+            if fmt == "csv":
+                indicators.write_text(saved["indicators_csv"])
+                terms.write_text(saved["terms_csv"])
+            else:
+                indicators.write(values_frame(saved["rows"]))
+                terms.write(pd.DataFrame(saved["terms"], columns=TERM_COLUMNS))
     manifest = pd.DataFrame(
         [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
     )
     encoding = "utf-8-sig" if excel else "utf-8"
     text = manifest.to_csv(index=False)
     atomic_write(out / names["manifest"], lambda tmp: Path(tmp).write_text(text, encoding=encoding))
-
-
-def rows_frame_from_lists(rows: list[list]) -> pd.DataFrame:
-    """A typed indicator DataFrame from rows saved as lists in column order."""
-    from cnplan.extract import Indicator
-
-    return rows_frame(Indicator(*row) for row in rows)
 
 
 def _prune(out: Path, records: list[Record]) -> None:

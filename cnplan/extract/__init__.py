@@ -8,6 +8,7 @@ from cnplan.extract.table import (
     extract_normalized,
     iter_frames,
     rows_frame,
+    values_frame,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "extract_normalized",
     "iter_frames",
     "rows_frame",
+    "values_frame",
 ]

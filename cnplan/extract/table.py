@@ -299,7 +299,12 @@ def extract(document: Document | str, doc: str | None = None) -> list[Indicator]
 
 def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
     """A DataFrame with the spec's columns, in order, typed for pandas."""
-    df = pd.DataFrame([r.values() for r in rows], columns=COLUMNS)
+    return values_frame([r.values() for r in rows])
+
+
+def values_frame(values: list) -> pd.DataFrame:
+    """A typed DataFrame from rows given as value sequences in column order."""
+    df = pd.DataFrame(values, columns=COLUMNS)
     df["year"] = df["year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
     for column in ("value", "value_max", "value_base", "indicator_score"):
@@ -351,7 +356,8 @@ def iter_frames(
     and the rendering is yielded instead. Memory holds a few documents at a time, never the corpus.
     """
     work = partial(_extract_file_frame, render=render)
-    for result in pool_map(work, walk(paths), jobs, warm=tokenizer):
+    items = list(walk(paths))  # file names only; one file needs no pool
+    for result in pool_map(work, items, min(jobs, len(items)), warm=tokenizer):
         if isinstance(result, CnplanError):
             if on_error is None:
                 raise result
