@@ -47,21 +47,22 @@ def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
     """Write a table to a file (atomically) or to stdout."""
     fmt = format_for(output, fmt)
     if output:
-        try:
-            write_table(df, output, fmt, excel)
-        except ImportError:
-            raise click.ClickException(f"{fmt} output needs pyarrow: pip install pyarrow") from None
+        if fmt == "parquet":
+            _need_pyarrow()
+        write_table(df, output, fmt, excel)
     else:
         if fmt == "parquet":
             raise click.UsageError("parquet needs an output file (-o)")
         click.echo(table_to_string(df, fmt), nl=False)
 
 
+EXCEL = click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
+
+
 def table_options(command):
     """The options of every command that writes a table: -o, --format, --excel."""
-    command = click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")(
-        command
-    )
+    command = EXCEL(command)
     command = click.option(
         "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
     )(command)
@@ -160,9 +161,6 @@ def _emit_rows(paths, failures, jobs: int, output: str | None, fmt: str | None, 
         click.echo(",".join(COLUMNS))
     for text in pieces:
         click.echo(text, nl=False)
-
-
-JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
 
 
 @main.command()
@@ -274,11 +272,11 @@ class Progress:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (created; may already hold an earlier run to resume).",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
+@JOBS
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Table format."
 )
-@click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
+@EXCEL
 @click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
 def batch(in_dir: Path, out_dir: Path, jobs: int | None, fmt: str, excel: bool, force: bool) -> None:
     """Turn a whole folder tree into tables, on every core, resumably.

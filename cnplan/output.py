@@ -73,12 +73,8 @@ def render_rows(df: pd.DataFrame, fmt: str) -> str:
 
 def write_table(df: pd.DataFrame, path: str, fmt: str = "csv", excel: bool = False) -> None:
     """Write a table atomically as csv (with a BOM for Excel if asked), jsonl or parquet."""
-    if fmt == "parquet":
-        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
-        return
-    encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
-    text = table_to_string(df, fmt)
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding=encoding))
+    with TableWriter(path, list(df.columns), fmt, excel) as writer:
+        writer.write(df)
 
 
 class TableWriter:

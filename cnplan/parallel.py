@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,16 +27,17 @@ def _quiet_worker() -> None:
 
 def pool_map(
     func: Callable[[T], R],
-    items: Iterable[T],
+    items: Sequence[T],
     jobs: int,
     ordered: bool = True,
-    warm: Callable[[], object] = None,
+    warm: Callable[[], object] | None = None,
 ) -> Iterator[R]:
-    """func over items: in this process when jobs is 1, else on jobs processes (results in order if ordered).
+    """func over items: in this process for one job or item, else on a pool (results in order if ordered).
 
     ``warm`` runs once in the parent before the workers start (a dictionary cache built once, then
     inherited by forked workers). Ctrl-C or an error stops the workers at once.
     """
+    jobs = min(jobs, len(items))
     if jobs <= 1:
         yield from map(func, items)
         return

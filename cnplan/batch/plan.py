@@ -33,7 +33,6 @@ class Task:
     out_dir: str
     fingerprint: str
     supported: bool
-    force: bool = False
 
     @property
     def state_dir(self) -> str:
@@ -84,7 +83,7 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], force: bool = False) -> list[Task]:
+def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> list[Task]:
     """Every file under in_dir (out_dir left out), sorted, with its doc id and output places."""
     root, out = Path(in_dir), Path(out_dir)
     tasks = []
@@ -106,7 +105,6 @@ def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], force:
                 str(out),
                 fingerprint(),
                 supported,
-                force,
             )
         )
     return tasks

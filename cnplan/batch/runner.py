@@ -25,7 +25,7 @@ from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, values_frame
 from cnplan.extract.region import detect_region
 from cnplan.normalize import normalize
-from cnplan.output import TableWriter, atomic_write, atomic_write_text, render_rows
+from cnplan.output import TableWriter, atomic_write, atomic_write_text, render_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
 from cnplan.read import detect_format, display, read_bytes
 
@@ -43,7 +43,6 @@ MANIFEST_COLUMNS = [
     "error",
     "normalized",
 ]
-TABLE_NAMES = ("indicators", "terms")
 EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 
 
@@ -123,7 +122,7 @@ def process(task: Task) -> Record:
     record.format = detect_format(data)
     state = _state_path(task, state_key(record.sha256, task))
     record.state = str(state)
-    if not task.force and os.path.exists(task.normalized):
+    if os.path.exists(task.normalized):
         saved = _load_state(state)
         if saved is not None:
             done = Record(**saved["record"])
@@ -174,8 +173,7 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
     """(index, record) of the tasks as they finish, on one core or a pool of processes."""
     from cnplan.segment import tokenizer
 
-    jobs = min(jobs, len(tasks)) or 1
-    yield from pool_map(_process_indexed, enumerate(tasks), jobs, ordered=False, warm=tokenizer)
+    yield from pool_map(_process_indexed, list(enumerate(tasks)), jobs, ordered=False, warm=tokenizer)
 
 
 def output_names(fmt: str) -> dict[str, str]:
@@ -205,9 +203,7 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
     manifest = pd.DataFrame(
         [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
     )
-    encoding = "utf-8-sig" if excel else "utf-8"
-    text = manifest.to_csv(index=False)
-    atomic_write(out / names["manifest"], lambda tmp: Path(tmp).write_text(text, encoding=encoding))
+    write_table(manifest, out / names["manifest"], "csv", excel)
 
 
 def _prune(out: Path, records: list[Record]) -> None:
@@ -239,8 +235,8 @@ def batch(
     if not root.is_dir():
         raise CnplanError(root, "not a folder")
     if force and (out / ".cnplan").exists():
-        shutil.rmtree(out / ".cnplan")
-    tasks = plan(root, out, force)
+        shutil.rmtree(out / ".cnplan")  # no earlier result left to reuse
+    tasks = plan(root, out)
     jobs = jobs or default_jobs()
     total_bytes = sum(t.size for t in tasks)
     records: dict[int, Record] = {}

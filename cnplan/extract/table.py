@@ -356,25 +356,11 @@ def iter_frames(
     and the rendering is yielded instead. Memory holds a few documents at a time, never the corpus.
     """
     work = partial(_extract_file_frame, render=render)
-    items = list(walk(paths))  # file names only; one file needs no pool
-    for result in pool_map(work, items, min(jobs, len(items)), warm=tokenizer):
+    items = list(walk(paths))  # file names only, so the pool knows how many there are
+    for result in pool_map(work, items, jobs, warm=tokenizer):
         if isinstance(result, CnplanError):
             if on_error is None:
                 raise result
             on_error(result)
             continue
         yield result
-
-
-def iter_rows(
-    paths: Iterable[str | os.PathLike[str]], on_error: Callable[[CnplanError], None] | None = None
-) -> Iterator[Indicator]:
-    """Rows of every readable document; bad files go to on_error (or raise when None)."""
-    for item in walk(paths):
-        result = _extract_file(item)
-        if isinstance(result, CnplanError):
-            if on_error is None:
-                raise result
-            on_error(result)
-            continue
-        yield from result

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from cnplan.errors import CnplanError
+from cnplan.errors import CnplanError, display
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 # Chinese encodings tried, in order of preference, when the bytes are not UTF-8.
@@ -155,11 +155,6 @@ def read(path: str | os.PathLike[str]) -> Document:
 def is_supported(path: str | os.PathLike[str]) -> bool:
     """True for a file whose name says it is a format cnplan reads."""
     return Path(path).suffix.lower() in TEXT_SUFFIXES
-
-
-def display(name: str) -> str:
-    """A file name fit for a UTF-8 table: undecodable bytes of the name shown as \\xNN escapes."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str]) -> str:

@@ -68,8 +68,9 @@ def _dictionary() -> str:
 
 def _cached_trie(tok: jieba_fast_dat.Tokenizer) -> None:
     """Load the dictionary trie from cnplan's cache, building it first (atomically) when absent."""
-    version = getattr(jieba_fast_dat, "__version__", "") or jieba.__version__
-    final = Path(cache_dir()) / f"jieba_fast_dat.{jieba.__version__}.{version}.dat"
+    # the engine's files are rewritten on every reinstall; a stat is cheaper than package metadata
+    engine = os.stat(jieba_fast_dat.__file__).st_mtime_ns
+    final = Path(cache_dir()) / f"jieba_fast_dat.{jieba.__version__}.{engine}.dat"
     if final.exists():
         tok.cache_file = str(final)
         tok.initialize()
