@@ -79,6 +79,10 @@ PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=
 def main() -> None:
     """Turn Chinese local-government planning documents into tidy tables.
 
+    Reads text files (UTF-8, GB18030/GBK, Big5, UTF-16), PDFs with a text
+    layer, Word .docx and saved web pages (.html, .htm, .mhtml). Legacy
+    .doc, .wps and .rtf files are reported: convert them to .docx or PDF.
+
     \b
     Example:
       cnplan normalize corpus/ -o out/normalized
@@ -172,8 +176,8 @@ def extract(
 ) -> None:
     """Extract every target, count and deadline into the indicator table.
 
-    Reads files and folders (recursively), normalizes them and writes one row
-    per quantity with the columns of the extraction spec, in document order.
+    Reads files and folders (recursively; .txt, .pdf, .docx, .html, .htm,
+    .mhtml), normalizes them and writes one row per quantity with the columns of the extraction spec, in document order.
     A file that cannot be read is reported on stderr and skipped; the exit
     code is then 1.
 

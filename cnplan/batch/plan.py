@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cnplan import __version__
-from cnplan.read import display, doc_id, is_supported, iter_files
+from cnplan.read import display, doc_ids, is_supported, iter_files
 
 # Names of files that are never documents: listed in the manifest as skipped, not as errors.
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -87,7 +87,8 @@ def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> lis
     """Every file under in_dir (out_dir left out), sorted, with its doc id and output places."""
     root, out = Path(in_dir), Path(out_dir)
     tasks = []
-    for path in iter_files(root, skip=out):
+    found = list(iter_files(root, skip=out))
+    for path, doc in zip(found, doc_ids(root, found)):
         rel = path.relative_to(root).as_posix()
         try:
             size = path.stat().st_size
@@ -99,7 +100,7 @@ def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> lis
             Task(
                 str(path),
                 rel,
-                doc_id(root, path),
+                doc,
                 size,
                 str(normalized),
                 str(out),

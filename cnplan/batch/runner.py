@@ -119,7 +119,7 @@ def process(task: Task) -> Record:
         return record
     record.size = len(data)
     record.sha256 = hashlib.sha256(data).hexdigest()
-    record.format = detect_format(data)
+    record.format = detect_format(data, task.path)
     state = _state_path(task, state_key(record.sha256, task))
     record.state = str(state)
     if os.path.exists(task.normalized):

@@ -15,6 +15,7 @@ Step = Callable[[str], str]
 # Order matters: script conversion before the lexicon-driven boilerplate (written simplified),
 # line labels before spaces are closed, spaces before year ranges and page numbers are read.
 STEPS: tuple[tuple[str, Step], ...] = (
+    ("fold_radicals", steps.fold_radicals),
     ("strip_pinyin", steps.strip_pinyin),
     ("to_simplified", to_simplified),
     ("to_halfwidth", steps.to_halfwidth),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import regex
@@ -29,6 +30,20 @@ _GLUED_YEARS = regex.compile(r"(?<!\d)((?:19|20)\d\d)((?:19|20)\d\d)(?!\d)")
 _PAGE_CANDIDATE = regex.compile(rf"(?:(?<={HAN})|(?<=^))(\d{{1,3}})(?=[{HAN}]|$)", regex.M)
 _DECIMAL_COMMA = regex.compile(r"(?<![\d.、])(\d+)、(\d{1,2})(?=[万亿千]|%)")
 _URL = regex.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。；]+")
+
+
+# Kangxi radicals and CJK compatibility ideographs that PDF text layers give for ordinary characters
+# (⼀ U+2F00 for 一, ⽣ for 生): Unicode's own compatibility mapping, one character to one.
+_RADICALS = {
+    cp: ord(folded)
+    for cp in [*range(0x2F00, 0x2FE0), *range(0x2E80, 0x2F00), *range(0xF900, 0xFB00)]
+    if len(folded := unicodedata.normalize("NFKC", chr(cp))) == 1 and folded != chr(cp)
+}
+
+
+def fold_radicals(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs from PDF copies to ordinary characters: ⽣产 -> 生产."""
+    return text.translate(_RADICALS)
 
 
 def strip_pinyin(text: str) -> str:

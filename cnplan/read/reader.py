@@ -1,141 +1,146 @@
-"""Detect a file's format and encoding and decode it to text."""
+"""Detect a file's format from its bytes and name, and hand it to the reader of that format."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from cnplan.errors import CnplanError, display
+from cnplan.read.encoding import decode, plausible
 
-TEXT_SUFFIXES = frozenset({".txt", ".text"})
-# Chinese encodings tried, in order of preference, when the bytes are not UTF-8.
-CHINESE_ENCODINGS = ("gb18030", "cp950", "big5hkscs")
-BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
+# Suffixes of the formats cnplan reads, and of those it names but refuses with advice.
+READ_SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".mhtml": "mhtml",
+    ".mht": "mhtml",
+}
+LEGACY_SUFFIXES = frozenset({".doc", ".wps", ".rtf", ".wpt", ".dot"})
 MAGIC = (
-    (b"%PDF", "pdf"),
     (b"PK\x03\x04", "zip"),
     (b"\xd0\xcf\x11\xe0", "ole"),
     (b"{\\rtf", "rtf"),
 )
-UNSUPPORTED = {
-    "pdf": "PDF is not supported yet; save it as text first",
-    "zip": "Word/zip files are not supported yet; save the document as text first",
-    "ole": "legacy .doc/.wps files are not supported; convert to .docx or PDF first",
-    "rtf": "RTF is not supported; convert to .docx or PDF first",
+REFUSED = {
+    "ole": "legacy .doc/.wps (OLE) files are not read; convert to .docx or PDF first",
+    "rtf": "RTF is not read; convert to .docx or PDF first",
+    "zip": "a zip archive that is not a Word .docx (no word/document.xml)",
 }
+_HTML_START = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S
+)
+_MHTML_HEAD = re.compile(
+    rb"^(?:[\w-]+:.*\r?\n(?:[ \t].*\r?\n)*)*?content-type:\s*multipart/related", re.I | re.M
+)
 
 
 @dataclass(frozen=True)
 class Document:
-    """A decoded input document."""
+    """A decoded input document; ``pages`` holds the offsets where PDF pages start."""
 
     text: str
     path: str
     encoding: str
     format: str = "text"
+    pages: tuple[int, ...] = ()
 
 
-def detect_format(data: bytes) -> str:
-    """Name the container format of raw bytes from their magic number ('text' when none)."""
-    for magic, name in MAGIC:
-        if data.startswith(magic):
-            return name
-    return "text"
-
-
-def _bom_encoding(data: bytes) -> str | None:
-    """The encoding a byte-order mark announces, if any."""
-    for bom, name in BOMS:
-        if data.startswith(bom):
-            return name
-    return None
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Guess UTF-16 without BOM from the place of NUL bytes in ASCII-heavy text."""
-    sample = data[:4000]
-    if len(sample) < 4 or len(sample) % 2:
-        return None
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
-# ASCII, CJK, CJK punctuation, full-width forms and common typographic signs
-_USUAL_CHARS = re.compile(
-    "[\x00-\x7e\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u2000-\u206f\U00020000-\U0002fa1f\xb7\xd7\xb0]"
-)
-
-
-def _plausible(text: str) -> bool:
-    """True when decoded text looks like writing, not mojibake or binary."""
-    if not text.strip():
-        return False
-    sample = text[:20000]
-    bad = len(_BAD_CHARS.findall(sample))
-    usual = len(sample) - len(_USUAL_CHARS.sub("", sample))
-    return bad <= 0.01 * len(sample) and usual >= 0.7 * len(sample)
-
-
-def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode bytes of Chinese text; return (text, encoding) or raise CnplanError."""
-    if not data.strip(b" \t\r\n\x00"):
-        raise CnplanError(path, "empty file")
-    encoding = _bom_encoding(data) or _utf16_without_bom(data)
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise CnplanError(path, f"invalid {encoding} bytes at offset {exc.start}") from None
-        return text.lstrip("\ufeff"), encoding.replace("-sig", "")
-    if b"\x00" in data[:8192]:
-        raise CnplanError(path, "binary file (NUL bytes), not text")
+def _zip_format(data: bytes) -> str:
+    """'docx' for a zip archive holding a Word body, else 'zip'."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    for name in CHINESE_ENCODINGS:
-        try:
-            candidates.append((name, data.decode(name)))
-        except UnicodeDecodeError:
-            continue
-    if len(candidates) > 1:
-        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-        if best is not None and best.encoding == "big5":
-            candidates.sort(key=lambda c: c[0] == "gb18030")
-    for name, text in candidates:
-        if _plausible(text):
-            return text, name
-    raise CnplanError(path, "bytes decode under no Chinese encoding (tried UTF-8, GB18030, Big5)")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "docx" if "word/document.xml" in archive.namelist() else "zip"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "docx"  # let the Word reader say what is broken
+
+
+def detect_format(data: bytes, name: str = "") -> str:
+    """Name the format of raw bytes: pdf, docx, zip, ole, rtf, html, mhtml or text."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    for magic, fmt in MAGIC:
+        if head.startswith(magic):
+            return _zip_format(data) if fmt == "zip" else fmt
+    if _MHTML_HEAD.match(head):
+        return "mhtml"
+    if _HTML_START.match(head):
+        return "html"
+    named = READ_SUFFIXES.get(Path(name).suffix.lower(), "text")
+    return named if named in ("html", "mhtml") else "text"
+
+
+def _read_text(data: bytes, path: str) -> Document:
+    """A plain-text file."""
+    text, encoding = decode(data, path)
+    if not plausible(text):
+        raise CnplanError(path, "binary file, not text")
+    return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), path=path, encoding=encoding)
+
+
+def _read_pdf(data: bytes, path: str) -> Document:
+    """A PDF's text layer."""
+    from cnplan.read.pdf import pdf_text
+
+    text, pages = pdf_text(data, path)
+    return Document(text=text, path=path, encoding="", format="pdf", pages=pages)
+
+
+def _read_docx(data: bytes, path: str) -> Document:
+    """A Word .docx body: paragraphs and tables."""
+    from cnplan.read.docx import docx_text
+
+    return Document(text=docx_text(data, path), path=path, encoding="utf-8", format="docx")
+
+
+def _read_html(data: bytes, path: str) -> Document:
+    """A saved web page's main content."""
+    from cnplan.read.html import html_text
+
+    text, encoding = html_text(data, path)
+    return Document(text=text, path=path, encoding=encoding, format="html")
+
+
+def _read_mhtml(data: bytes, path: str) -> Document:
+    """A web page saved as one MIME file (.mhtml, .mht)."""
+    from cnplan.read.html import mhtml_text
+
+    text, encoding = mhtml_text(data, path)
+    return Document(text=text, path=path, encoding=encoding, format="mhtml")
+
+
+READERS: dict[str, Callable[[bytes, str], Document]] = {
+    "text": _read_text,
+    "pdf": _read_pdf,
+    "docx": _read_docx,
+    "html": _read_html,
+    "mhtml": _read_mhtml,
+}
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    """Build a Document from raw bytes, refusing formats cnplan cannot read."""
-    fmt = detect_format(data)
-    if fmt in UNSUPPORTED:
-        raise CnplanError(path, UNSUPPORTED[fmt])
-    text, encoding = decode(data, path)
-    if not _plausible(text):
-        raise CnplanError(path, "binary file, not text")
-    return Document(text=text.replace("\r\n", "\n").replace("\r", "\n"), path=path, encoding=encoding)
+    """Build a Document from raw bytes of any supported format, refusing the others with advice."""
+    if not data.strip(b" \t\r\n\x00"):
+        raise CnplanError(path, "empty file")
+    fmt = detect_format(data, path)
+    if fmt in REFUSED:
+        raise CnplanError(path, REFUSED[fmt])
+    named = READ_SUFFIXES.get(Path(path).suffix.lower())
+    if named in ("pdf", "docx") and fmt != named:
+        raise CnplanError(path, f"named .{named} but holds {fmt}, not {named} (a failed download?)")
+    return READERS[fmt](data, path)
 
 
 def read(path: str | os.PathLike[str]) -> Document:
@@ -153,14 +158,22 @@ def read(path: str | os.PathLike[str]) -> Document:
 
 
 def is_supported(path: str | os.PathLike[str]) -> bool:
-    """True for a file whose name says it is a format cnplan reads."""
-    return Path(path).suffix.lower() in TEXT_SUFFIXES
+    """True for a file whose name says it is a document: one cnplan reads, or a legacy one it explains."""
+    suffix = Path(path).suffix.lower()
+    return suffix in READ_SUFFIXES or suffix in LEGACY_SUFFIXES
 
 
-def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str]) -> str:
+def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str], keep_suffix: bool = False) -> str:
     """The doc id of a file found under a folder: the folder's name and the path below it, no suffix."""
-    rel = Path(file).relative_to(root).with_suffix("")
+    rel = Path(file).relative_to(root)
+    rel = rel if keep_suffix else rel.with_suffix("")
     return display((Path(Path(root).resolve().name) / rel).as_posix())
+
+
+def doc_ids(root: str | os.PathLike[str], files: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Doc ids of files under a folder; files that differ only by suffix (plan.pdf, plan.docx) keep it."""
+    stems = Counter(Path(f).with_suffix("") for f in files)
+    return [doc_id(root, f, keep_suffix=stems[Path(f).with_suffix("")] > 1) for f in files]
 
 
 def iter_files(root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None) -> Iterator[Path]:
@@ -186,8 +199,7 @@ def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            for f in iter_files(root):
-                if is_supported(f):
-                    yield f, doc_id(root, f)
+            found = [f for f in iter_files(root) if is_supported(f)]
+            yield from zip(found, doc_ids(root, found))
         else:
             yield root, display(root.with_suffix("").name)

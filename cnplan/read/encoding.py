@@ -1,0 +1,92 @@
+"""Decode the bytes of a text file: BOM, UTF-16 without BOM, UTF-8, then the Chinese legacy encodings."""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+
+from cnplan.errors import CnplanError
+
+# Chinese encodings tried, in order of preference, when the bytes are not UTF-8.
+CHINESE_ENCODINGS = ("gb18030", "cp950", "big5hkscs")
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark announces, if any."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Guess UTF-16 without BOM from the place of NUL bytes in ASCII-heavy text."""
+    sample = data[:4000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+# ASCII, CJK, CJK punctuation, full-width forms and common typographic signs
+_USUAL_CHARS = re.compile(
+    "[\x00-\x7e\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u2000-\u206f\U00020000-\U0002fa1f\xb7\xd7\xb0]"
+)
+
+
+def plausible(text: str) -> bool:
+    """True when decoded text looks like writing, not mojibake or binary."""
+    if not text.strip():
+        return False
+    sample = text[:20000]
+    bad = len(_BAD_CHARS.findall(sample))
+    usual = len(sample) - len(_USUAL_CHARS.sub("", sample))
+    return bad <= 0.01 * len(sample) and usual >= 0.7 * len(sample)
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode bytes of Chinese text; return (text, encoding) or raise CnplanError."""
+    if not data.strip(b" \t\r\n\x00"):
+        raise CnplanError(path, "empty file")
+    encoding = _bom_encoding(data) or _utf16_without_bom(data)
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise CnplanError(path, f"invalid {encoding} bytes at offset {exc.start}") from None
+        return text.lstrip("\ufeff"), encoding.replace("-sig", "")
+    if b"\x00" in data[:8192]:
+        raise CnplanError(path, "binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for name in CHINESE_ENCODINGS:
+        try:
+            candidates.append((name, data.decode(name)))
+        except UnicodeDecodeError:
+            continue
+    if len(candidates) > 1:
+        best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+        if best is not None and best.encoding == "big5":
+            candidates.sort(key=lambda c: c[0] == "gb18030")
+    for name, text in candidates:
+        if plausible(text):
+            return text, name
+    raise CnplanError(path, "bytes decode under no Chinese encoding (tried UTF-8, GB18030, Big5)")

@@ -1,0 +1,238 @@
+"""PDF: the text layer in reading order, without running headers, footers and page numbers, lines re-joined.
+
+PDFium (pypdfium2, Apache-2.0/BSD) gives each page's text with line breaks and the box of every
+character. A line is kept apart from the next one only where the layout says a paragraph ends: the
+line stops short of the right margin, the next one is indented, or the next one opens a heading.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from cnplan.errors import CnplanError
+
+MAX_PAGES = 20_000
+RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
+EDGE_LINES = 2  # lines at each end of a page looked at for headers, footers and page numbers
+EDGE_ZONE = 0.1  # share of the page height at the top and at the bottom where running lines stand
+MIN_CHARS_PER_PAGE = 10  # fewer printable characters than this per page: a scan without text layer
+MAX_UNMAPPED = 0.05  # share of glyphs without Unicode beyond which the text layer is useless
+
+_PAGE_NUMBER = re.compile(
+    r"[-—–－_~·\s]*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*(?:/|of)\s*\d+|(?:page\s*)?\d{1,4}|[ivxlc]{1,6})[-—–－_~·\s]*",
+    re.I,
+)
+_HEADING = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节篇条部分]|\d+[.、．](?!\d))"
+)
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SENTENCE_END = "。！？；：!?;:"
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a page: its text and, when PDFium gives boxes, its left and right edge."""
+
+    text: str
+    left: float | None = None
+    right: float | None = None
+    top_share: float = 0.5  # 0 at the top of the page, 1 at the bottom
+
+
+def is_page_number(text: str) -> bool:
+    """True for a line that is only a page number: 3, - 3 -, — 3 —, 第3页, 第3页 共10页, 3/10."""
+    return bool(_PAGE_NUMBER.fullmatch(text.strip()))
+
+
+def _open(data: bytes, path: str):
+    """Open a PDF with PDFium, turning its failures into one-line errors."""
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == 4:
+            raise CnplanError(
+                path, "PDF is encrypted (needs a password); save an unlocked copy first"
+            ) from None
+        if code == 5:
+            raise CnplanError(
+                path, "PDF uses an unsupported security handler; save an unlocked copy first"
+            ) from None
+        raise CnplanError(path, "broken PDF (PDFium cannot parse it)") from None
+
+
+def page_lines(page) -> list[Line]:
+    """The lines of one page, with their boxes when the text maps one-to-one onto PDFium's characters."""
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        boxed = len(text) == textpage.count_chars()
+        height = page.get_height() or 1.0
+        lines = []
+        pos = 0
+        for raw in re.split(r"(\r\n|\n|\r)", text):
+            if raw in ("\r\n", "\n", "\r"):
+                pos += len(raw)
+                continue
+            stripped = raw.strip()
+            if stripped and boxed:
+                first = pos + len(raw) - len(raw.lstrip())
+                last = pos + len(raw.rstrip()) - 1
+                left, _, _, top = textpage.get_charbox(first)
+                _, _, right, _ = textpage.get_charbox(last)
+                lines.append(Line(stripped, left, right, 1 - top / height))
+            elif stripped:
+                lines.append(Line(stripped))
+            pos += len(raw)
+        return lines
+    finally:
+        textpage.close()
+
+
+def _edge(lines: list[Line]) -> list[int]:
+    """Indices of the first and last lines of a page that stand in its top or bottom margin zone."""
+    n = len(lines)
+    ends = {*range(min(EDGE_LINES, n)), *range(max(n - EDGE_LINES, 0), n)}
+    return sorted(
+        i for i in ends if lines[i].left is None or abs(lines[i].top_share - 0.5) >= 0.5 - EDGE_ZONE
+    )
+
+
+def strip_running(pages: list[list[Line]]) -> list[list[Line]]:
+    """Drop page numbers and the headers and footers repeated at the top or bottom of many pages."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({_DIGITS.sub("#", lines[i].text) for i in _edge(lines)})
+    repeated = max(2, RUNNING_SHARE * len(pages))
+    out = []
+    for lines in pages:
+        drop = {
+            i
+            for i in _edge(lines)
+            if is_page_number(lines[i].text) or counts[_DIGITS.sub("#", lines[i].text)] >= repeated
+        }
+        out.append([line for i, line in enumerate(lines) if i not in drop])
+    return out
+
+
+@dataclass(frozen=True)
+class _Margins:
+    """The body's left and right margin and the usual glyph height."""
+
+    left: float
+    right: float
+    em: float
+
+
+def _margins(lines: list[Line]) -> _Margins | None:
+    """Margins of the body text, from the most common left edge and the far right edges."""
+    boxed = [ln for ln in lines if ln.left is not None and ln.right is not None and ln.right > ln.left]
+    if len(boxed) < 3:
+        return None
+    em = statistics.median(2 * (ln.right - ln.left) / _width(ln.text) for ln in boxed)
+    left = Counter(round(ln.left / 2) * 2 for ln in boxed).most_common(1)[0][0]
+    rights = sorted(ln.right for ln in boxed)
+    return _Margins(left, rights[int(0.9 * (len(rights) - 1))], em)
+
+
+def _width(text: str) -> int:
+    """Display width: two columns for a CJK character, one for others."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _ends_paragraph(line: Line, nxt: Line, margins: _Margins | None, full: int) -> bool:
+    """True when a paragraph ends between two lines: a short line or an indented next line.
+
+    Without character boxes, a line much narrower than the page's full lines ends a paragraph, and
+    so does a sentence end before a heading number (一、 （二） 3.).
+    """
+    if margins is None or line.right is None or nxt.left is None:
+        heading = _HEADING.match(nxt.text) is not None and line.text[-1] in _SENTENCE_END
+        return heading or _width(line.text) < 0.85 * full
+    return line.right < margins.right - 1.5 * margins.em or nxt.left > margins.left + 0.8 * margins.em
+
+
+def _glue(a: str, b: str) -> str:
+    """Join a line to the next: no space within Chinese or a number, one between two Latin words."""
+    return (
+        f"{a} {b}" if a[-1:].isascii() and a[-1:].isalpha() and b[:1].isascii() and b[:1].isalpha() else a + b
+    )
+
+
+def join_lines(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
+    """Paragraphs from the lines of all pages (a sentence runs on across a page break); page offsets."""
+    everything = [ln for lines in pages for ln in lines]
+    margins = _margins(everything)
+    widths = sorted(_width(ln.text) for ln in everything) or [0]
+    full = widths[int(0.9 * (len(widths) - 1))]
+    paragraphs: list[str] = []
+    offsets: list[int] = []
+    base = 0  # offset of the open paragraph in the joined text
+    previous: Line | None = None
+    for lines in pages:
+        start = None
+        for line in lines:
+            if previous is None or _ends_paragraph(previous, line, margins, full):
+                base += len(paragraphs[-1]) + 1 if paragraphs else 0
+                paragraphs.append(line.text)
+            else:
+                paragraphs[-1] = _glue(paragraphs[-1], line.text)
+            if start is None:
+                start = base + len(paragraphs[-1]) - len(line.text)
+            previous = line
+        offsets.append(start if start is not None else base + (len(paragraphs[-1]) if paragraphs else 0))
+    return "\n".join(paragraphs), tuple(offsets)
+
+
+def check_text_layer(text: str, pages: int, path: str) -> None:
+    """Refuse a PDF whose text layer is missing (a scan) or made of glyphs without Unicode."""
+    printable = len(text) - text.count(" ") - text.count("\n")
+    if printable < MIN_CHARS_PER_PAGE * pages:
+        raise CnplanError(path, "no text layer; OCR it first")
+    unmapped = sum(len(m.group()) for m in _UNMAPPED.finditer(text))
+    if unmapped > MAX_UNMAPPED * printable:
+        raise CnplanError(
+            path,
+            f"{unmapped / printable:.0%} of the text layer is glyphs without Unicode ((cid:N) or private-use); "
+            "OCR it first or export the PDF again",
+        )
+
+
+def _all_page_lines(pdf, path: str) -> list[list[Line]]:
+    """The lines of every page; a page PDFium cannot load (a broken or looping page tree) is an error."""
+    import pypdfium2 as pdfium
+
+    count = len(pdf)
+    if count > MAX_PAGES:
+        raise CnplanError(path, f"PDF with {count:,} pages; refused (limit {MAX_PAGES:,})")
+    if count == 0:
+        raise CnplanError(path, "PDF without pages")
+    pages = []
+    for i in range(count):
+        try:
+            page = pdf[i]
+        except pdfium.PdfiumError:
+            raise CnplanError(path, f"broken PDF (page {i + 1} cannot be loaded)") from None
+        try:
+            pages.append(page_lines(page))
+        finally:
+            page.close()
+    return pages
+
+
+def pdf_text(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
+    """The text of a PDF as paragraphs, and the offset where each page starts."""
+    pdf = _open(data, path)
+    try:
+        pages = _all_page_lines(pdf, path)
+    finally:
+        pdf.close()
+    text, starts = join_lines(strip_running(pages))
+    check_text_layer(text, len(pages), path)
+    return text, starts
