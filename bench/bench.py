@@ -3,6 +3,8 @@
     python bench/bench.py                 # 20 MB corpus built from corpus/
     python bench/bench.py --size-mb 5     # quicker
     python bench/bench.py --memory        # also peak RSS of `cnplan batch` on 20 MB and 200 MB
+    python bench/bench.py --formats       # only: reading PDF, Word, HTML, MHTML made from corpus/
+                                          # (needs reportlab: pip install ".[test]")
 
 The corpus is the bundled sample documents copied over and over, every other copy converted to
 traditional script (OpenCC s2t) and every fourth saved as GB18030, as researchers' folders are.
@@ -145,14 +147,47 @@ def peak_rss_mb(*args: str) -> float:
     return int(done.stdout.strip()) / 1024
 
 
+def formats(work: Path, rounds: int = 5) -> None:
+    """Read rate of each input format, the files built from corpus/ as in the tests (MB of text out)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import makedocs
+
+    print(f"{'format':<6}  {'files':>5}  {'MB in':>6}  {'MB text':>7}  {'MB/s text':>9}  {'ms/file':>7}")
+    for fmt in ("pdf", "docx", "html", "mhtml"):
+        maker = getattr(makedocs, f"make_{fmt}")
+        built = [
+            maker(src.read_text(encoding="utf-8"), work / f"{src.stem}.{fmt}")
+            for src in sorted(CORPUS.glob("*.txt"))
+        ]
+        data = [(str(p), p.read_bytes()) for p in built]
+        text = sum(len(read_bytes(b, name).text.encode()) for name, b in data)  # warm: imports, caches
+        _, seconds = timed(
+            lambda files=data: [read_bytes(b, name) for _ in range(rounds) for name, b in files]
+        )
+        size = sum(len(b) for _, b in data)
+        per_file = 1000 * seconds / rounds / len(data)
+        print(
+            f"{fmt:<6}  {len(data):>5}  {size / MB:6.2f}  {text / MB:7.2f}  {rate(rounds * text, seconds):9.2f}  {per_file:7.1f}"
+        )
+
+
 def main() -> None:
     """Build the corpus, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=20.0, help="corpus size (default 20)")
     parser.add_argument("--afternoon-mb", type=float, default=2.0, help="sample for the afternoon pipeline")
     parser.add_argument("--memory", action="store_true", help="peak RSS of batch on 20 MB and 200 MB")
+    parser.add_argument(
+        "--formats", action="store_true", help="only the read rate of PDF, Word and web pages"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cnplan-bench-"))
+    if args.formats:
+        try:
+            formats(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         folder = work / "corpus"
         files = build_corpus(folder, args.size_mb)
