@@ -19,7 +19,7 @@ from makedocs import make_docx, make_html, make_mhtml, make_pdf, page_html
 from cnplan.cli import main
 from cnplan.errors import CnplanError
 from cnplan.extract.table import extract
-from cnplan.read import is_supported, read, read_bytes
+from cnplan.read import is_supported, read, read_bytes, walk
 from cnplan.read.pdf import check_text_layer, is_page_number
 from cnplan.read.tables import table_lines
 
@@ -352,3 +352,10 @@ def test_reading_any_bytes_never_crashes(data):
         ):
             with contextlib.suppress(CnplanError):
                 read_bytes(head + data, name)
+
+
+def test_files_that_differ_only_by_suffix_keep_apart(built):
+    pdf, docx = built["nantong_gwr_2024_excerpt", "pdf"], built["nantong_gwr_2024_excerpt", "docx"]
+    ids = [doc for _, doc in walk([pdf, docx])]
+    assert ids == [pdf.name, docx.name]
+    assert [doc for _, doc in walk([pdf])] == [pdf.stem]

@@ -195,11 +195,16 @@ def iter_files(root: str | os.PathLike[str], skip: str | os.PathLike[str] | None
 
 
 def walk(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
-    """Yield (file, doc id) for files and, recursively, supported files of folders, in sorted order."""
-    for given in paths:
-        root = Path(given)
+    """Yield (file, doc id) for files and, recursively, supported files of folders, in sorted order.
+
+    A file given by name has its name as doc id; files that differ only by suffix keep it.
+    """
+    given = [Path(p) for p in paths]
+    stems = Counter(p.with_suffix("").name for p in given if not p.is_dir())
+    for root in given:
         if root.is_dir():
             found = [f for f in iter_files(root) if is_supported(f)]
             yield from zip(found, doc_ids(root, found))
         else:
-            yield root, display(root.with_suffix("").name)
+            name = root.name if stems[root.with_suffix("").name] > 1 else root.with_suffix("").name
+            yield root, display(name)
