@@ -9,13 +9,14 @@ from cnplan.read.guard import open_zip, refuse_entities
 from cnplan.read.tables import table_lines
 
 BODY = "word/document.xml"
+NOT_DOCX = "a zip archive that is not a Word .docx (no word/document.xml)"
 
 
 def _check_package(data: bytes, path: str) -> None:
     """Refuse a zip that is no Word file, unpacks absurdly (zip bomb) or declares XML entities."""
     with open_zip(data, path) as archive:
         if BODY not in archive.namelist():
-            raise CnplanError(path, "a zip archive that is not a Word .docx (no word/document.xml)")
+            raise CnplanError(path, NOT_DOCX)
         for info in archive.infolist():
             if info.filename.endswith((".xml", ".rels")):
                 refuse_entities(archive.read(info), path, doctype=True)

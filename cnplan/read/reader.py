@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnplan.errors import CnplanError, display
+from cnplan.read.docx import NOT_DOCX
 from cnplan.read.encoding import decode, plausible
 
 # Suffixes of the formats cnplan reads, and of those it names but refuses with advice.
@@ -36,7 +37,7 @@ MAGIC = (
 REFUSED = {
     "ole": "legacy .doc/.wps (OLE) files are not read; convert to .docx or PDF first",
     "rtf": "RTF is not read; convert to .docx or PDF first",
-    "zip": "a zip archive that is not a Word .docx (no word/document.xml)",
+    "zip": NOT_DOCX,
 }
 _HTML_START = re.compile(
     rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S
