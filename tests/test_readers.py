@@ -359,3 +359,39 @@ def test_files_that_differ_only_by_suffix_keep_apart(built):
     ids = [doc for _, doc in walk([pdf, docx])]
     assert ids == [pdf.name, docx.name]
     assert [doc for _, doc in walk([pdf])] == [pdf.stem]
+
+
+def test_glyphs_out_of_stream_order_come_back_to_their_line():
+    from cnplan.read.pdf import _Glyph, _group_lines
+
+    def run(text, x, y):
+        return [_Glyph(c, x + 10 * i, x + 10 * i + 10, y, 10.0) for i, c in enumerate(text)]
+
+    # a PDF writer puts the quotes (another font) after the line below them in the content stream
+    glyphs = [*run("建设", 0, 700), *run("新南通", 30, 700), *run("增长6%", 0, 680), *run("“", 20, 700)]
+    lines = _group_lines(glyphs, 800.0)
+    assert [ln.text for ln in lines] == ["建设“新南通", "增长6%"]
+
+
+@pytest.mark.parametrize(
+    "text, right, next_text, next_left, ends",
+    [
+        (
+            "全市总人口729.41",
+            496.0,
+            "万，完成地区生产总值3781亿元",
+            90.0,
+            False,
+        ),  # ragged wrap before a number
+        ("特制定本方案。", 496.0, "唐山是一座沿海城市", 90.0, True),  # sentence closed
+        ("一、试点基础", 156.0, "唐山是一座沿海城市", 90.0, True),  # far short: a heading
+        ("发展现状与问题分", 496.0, "（一）创新发展现状", 90.0, True),  # a heading number follows
+        ("到2025年，全市研发经费投入强度达", 518.0, "到3%。", 90.0, False),  # full line
+        ("到2025年，全市研发经费投入强度达", 518.0, "全市高新技术企业", 112.0, True),  # indented next line
+    ],
+)
+def test_where_pdf_paragraphs_end(text, right, next_text, next_left, ends):
+    from cnplan.read.pdf import Line, _ends_paragraph, _Margins
+
+    margins = _Margins(left=90.0, right=519.0, em=11.0)
+    assert _ends_paragraph(Line(text, 90.0, right), Line(next_text, next_left, 300.0), margins, 40) is ends

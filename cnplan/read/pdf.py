@@ -18,6 +18,7 @@ MAX_PAGES = 20_000
 RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
 EDGE_LINES = 2  # lines at each end of a page looked at for headers, footers and page numbers
 EDGE_ZONE = 0.1  # share of the page height at the top and at the bottom where running lines stand
+RAGGED_WRAP = 4  # a line this many glyphs short of the margin ends its paragraph, closed or not
 MIN_CHARS_PER_PAGE = 10  # fewer printable characters than this per page: a scan without text layer
 MAX_UNMAPPED = 0.05  # share of glyphs without Unicode beyond which the text layer is useless
 
@@ -67,30 +68,62 @@ def _open(data: bytes, path: str):
         raise CnplanError(path, "broken PDF (PDFium cannot parse it)") from None
 
 
+@dataclass(frozen=True)
+class _Glyph:
+    """One character of a page and its box."""
+
+    char: str
+    left: float
+    right: float
+    middle: float  # vertical centre
+    size: float  # a glyph's height, or its width when PDFium gives no height
+
+
+def _glyphs(textpage, text: str) -> list[_Glyph]:
+    """The visible characters of a page with their boxes (PDFium's generated spaces and breaks left out)."""
+    glyphs = []
+    for i, char in enumerate(text):
+        if char.isspace():
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        size = top - bottom if top - bottom > 1 else right - left
+        glyphs.append(_Glyph(char, left, right, (top + bottom) / 2, size))
+    return glyphs
+
+
+def _group_lines(glyphs: list[_Glyph], height: float) -> list[Line]:
+    """Glyphs gathered into lines by their vertical centre, each line read left to right, top down.
+
+    Runs of another font (quotes, digits) that a PDF writer puts elsewhere in the content stream
+    come back to their place; a gap wider than a third of a glyph becomes a space.
+    """
+    lines: list[list[_Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: -g.middle):
+        current = lines[-1] if lines else None
+        if current and abs(current[0].middle - glyph.middle) <= 0.5 * max(current[0].size, glyph.size, 1.0):
+            current.append(glyph)
+        else:
+            lines.append([glyph])
+    out = []
+    for row in lines:
+        row.sort(key=lambda g: g.left)
+        size = statistics.median(g.size for g in row)
+        parts = [row[0].char]
+        for a, b in zip(row, row[1:]):
+            parts.append((" " if b.left - a.right > size / 3 else "") + b.char)
+        top = max(g.middle + g.size / 2 for g in row)
+        out.append(Line("".join(parts), row[0].left, row[-1].right, 1 - top / height))
+    return out
+
+
 def page_lines(page) -> list[Line]:
-    """The lines of one page, with their boxes when the text maps one-to-one onto PDFium's characters."""
+    """The lines of one page, rebuilt from character boxes when the text maps one-to-one onto them."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
-        boxed = len(text) == textpage.count_chars()
-        height = page.get_height() or 1.0
-        lines = []
-        pos = 0
-        for raw in re.split(r"(\r\n|\n|\r)", text):
-            if raw in ("\r\n", "\n", "\r"):
-                pos += len(raw)
-                continue
-            stripped = raw.strip()
-            if stripped and boxed:
-                first = pos + len(raw) - len(raw.lstrip())
-                last = pos + len(raw.rstrip()) - 1
-                left, _, _, top = textpage.get_charbox(first)
-                _, _, right, _ = textpage.get_charbox(last)
-                lines.append(Line(stripped, left, right, 1 - top / height))
-            elif stripped:
-                lines.append(Line(stripped))
-            pos += len(raw)
-        return lines
+        if len(text) == textpage.count_chars():
+            return _group_lines(_glyphs(textpage, text), page.get_height() or 1.0)
+        return [Line(raw.strip()) for raw in re.split(r"\r\n|\n|\r", text) if raw.strip()]
     finally:
         textpage.close()
 
@@ -147,15 +180,23 @@ def _width(text: str) -> int:
 
 
 def _ends_paragraph(line: Line, nxt: Line, margins: _Margins | None, full: int) -> bool:
-    """True when a paragraph ends between two lines: a short line or an indented next line.
+    """True when a paragraph ends between two lines.
 
-    Without character boxes, a line much narrower than the page's full lines ends a paragraph, and
-    so does a sentence end before a heading number (一、 （二） 3.).
+    With character boxes: the next line is indented, or the line stops short of the right margin.
+    A line of ragged-right text that stops a few characters short without closing its sentence
+    was wrapped before a long unbreakable run (729.41万), unless a heading number follows.
+    Without boxes, a line much narrower than the page's full lines ends a paragraph, and so does a
+    sentence end before a heading number (一、 （二） 3.).
     """
+    heading = _HEADING.match(nxt.text) is not None
     if margins is None or line.right is None or nxt.left is None:
-        heading = _HEADING.match(nxt.text) is not None and line.text[-1] in _SENTENCE_END
-        return heading or _width(line.text) < 0.85 * full
-    return line.right < margins.right - 1.5 * margins.em or nxt.left > margins.left + 0.8 * margins.em
+        return (heading and line.text[-1] in _SENTENCE_END) or _width(line.text) < 0.85 * full
+    if nxt.left > margins.left + 0.8 * margins.em:
+        return True
+    gap = margins.right - line.right
+    if gap < 1.5 * margins.em:
+        return False
+    return gap >= RAGGED_WRAP * margins.em or heading or line.text[-1] in _SENTENCE_END
 
 
 def _glue(a: str, b: str) -> str:
