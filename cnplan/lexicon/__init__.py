@@ -21,7 +21,7 @@ def path(name: str) -> str:
     return str(files(__name__).joinpath(name))
 
 
-def _text(name: str) -> str:
+def read_text(name: str) -> str:
     """The raw text of a bundled lexicon file."""
     return files(__name__).joinpath(name).read_text(encoding="utf-8")
 
@@ -30,7 +30,7 @@ def _text(name: str) -> str:
 def words(name: str) -> tuple[str, ...]:
     """Non-empty, non-comment lines of a TXT lexicon (first whitespace-separated field)."""
     out = []
-    for line in _text(name).splitlines():
+    for line in read_text(name).splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             out.append(line.split()[0])
@@ -40,7 +40,7 @@ def words(name: str) -> tuple[str, ...]:
 @cache
 def table(name: str, required: tuple[str, ...] = ()) -> tuple[dict[str, str], ...]:
     """Rows of a CSV lexicon as dicts, checking that the required columns exist and are filled."""
-    lines = [ln for ln in _text(name).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [ln for ln in read_text(name).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
