@@ -10,15 +10,13 @@ import regex
 
 from cnplan import lexicon
 from cnplan.extract.timing import period_in
+from cnplan.marks import HEADING_MARKER
 
 TITLE_ZONE = 200
 YEAR = regex.compile(r"(?<![\d])((?:19|20)\d\d)年")
 REVIEW_HEADING = regex.compile(r"((?:19|20)\d\d)年(?:[^。，,\n]{0,6})?工作回顾")
 OPENING_YEAR = regex.compile(
     r"^\s*((?:19|20)\d\d)年(?:[,，是]|[^\n。]{0,12}(?:工作|要点|重点|计划|总结|报告))"
-)
-HEADING_MARKER = regex.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[章节部分篇])"
 )
 HEADING_TITLE = regex.compile(
     r"^([^，,。：:；;!！?？]{2,24}?)(?=[，,。：:；;!！?？]|、[\d一二三四五六七八九十]+、|$)"

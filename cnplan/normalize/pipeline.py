@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cnplan.marks import SENTENCE_END
 from cnplan.normalize import steps
 from cnplan.normalize.script import detect_script, to_simplified
 
@@ -89,7 +90,7 @@ def split_parts(text: str) -> tuple[Part, ...]:
     return tuple(Part(i + 1, bounds[i], bounds[i + 1], starts[i][1]) for i in range(len(starts)))
 
 
-_SENTENCE = regex.compile(rf"[^\n{steps.SENTENCE_END}]*(?:[{steps.SENTENCE_END}]+[”’」』)）]*|\n|$)")
+_SENTENCE = regex.compile(rf"[^\n{SENTENCE_END}]*(?:[{SENTENCE_END}]+[”’」』)）]*|\n|$)")
 
 
 def split_sentences(text: str, parts: tuple[Part, ...]) -> tuple[Sentence, ...]:

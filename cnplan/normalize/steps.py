@@ -8,12 +8,11 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
+from cnplan.marks import LINE_END_PUNCT
 
 HAN = r"\p{Han}"
 # CJK punctuation and quotes that glue to Chinese text without spaces.
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
-SENTENCE_END = "。！？；!?;"
-LINE_END_PUNCT = SENTENCE_END + "：:”’」』）)】"
 
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN = regex.compile(rf"(?<=\p{{Han}})[(（][a-zü{TONE_VOWELS}]*[{TONE_VOWELS}][a-zü{TONE_VOWELS}]*[)）]")

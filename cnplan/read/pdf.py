@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cnplan.errors import CnplanError
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT
 
 MAX_PAGES = 20_000
 RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
@@ -26,11 +27,7 @@ _PAGE_NUMBER = re.compile(
     r"[-—–－_~·\s]*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*(?:/|of)\s*\d+|(?:page\s*)?\d{1,4}|[ivxlc]{1,6})[-—–－_~·\s]*",
     re.I,
 )
-_HEADING = re.compile(
-    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十百\d]+[章节篇条部分]|\d+[.、．](?!\d))"
-)
 _UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SENTENCE_END = "。！？；：!?;:"
 _DIGITS = re.compile(r"\d+")
 
 
@@ -188,15 +185,15 @@ def _ends_paragraph(line: Line, nxt: Line, margins: _Margins | None, full: int) 
     Without boxes, a line much narrower than the page's full lines ends a paragraph, and so does a
     sentence end before a heading number (一、 （二） 3.).
     """
-    heading = _HEADING.match(nxt.text) is not None
+    heading = HEADING_MARKER.match(nxt.text) is not None
     if margins is None or line.right is None or nxt.left is None:
-        return (heading and line.text[-1] in _SENTENCE_END) or _width(line.text) < 0.85 * full
+        return (heading and line.text[-1] in LINE_END_PUNCT) or _width(line.text) < 0.85 * full
     if nxt.left > margins.left + 0.8 * margins.em:
         return True
     gap = margins.right - line.right
     if gap < 1.5 * margins.em:
         return False
-    return gap >= RAGGED_WRAP * margins.em or heading or line.text[-1] in _SENTENCE_END
+    return gap >= RAGGED_WRAP * margins.em or heading or line.text[-1] in LINE_END_PUNCT
 
 
 def _glue(a: str, b: str) -> str:
