@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
-import html
 import re
 
 from cnplan.errors import CnplanError
@@ -18,9 +17,7 @@ from cnplan.read.guard import refuse_entities
 from cnplan.read.tables import table_lines
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*")
-_TAG = re.compile(r"<[^>]+>")
 # Charset labels of Chinese pages -> the superset codec that decodes what the label promises and more.
 CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -53,12 +50,9 @@ def decode_page(data: bytes, path: str, declared: str | None = None) -> tuple[st
     return decode(data, path)
 
 
-def page_title(page: str) -> str:
+def page_title(tree) -> str:
     """The first part of the page title (before the site name): 2024年政府工作报告_某市人民政府 -> ..."""
-    m = _TITLE.search(page)
-    if not m:
-        return ""
-    title = html.unescape(_TAG.sub("", m.group(1))).strip()
+    title = _WS.sub(" ", tree.findtext(".//title") or "").strip()
     return _TITLE_SEPARATORS.split(title)[0].strip()
 
 
@@ -76,17 +70,21 @@ def _blocks(element) -> list[str]:
     return lines
 
 
-def page_blocks(page: str) -> list[str]:
-    """Texts of the page's paragraphs, headings and list items in document order, spaces removed."""
+def parse_page(page: str, path: str):
+    """The page as an lxml tree (no network, no DTD)."""
     from lxml import etree
     from lxml import html as lxml_html
 
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
     try:
-        root = lxml_html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=parser)
-    except (etree.LxmlError, ValueError):
-        return []
-    return [_WS.sub("", el.text_content()) for el in root.iter(*PAGE_BLOCKS)]
+        return lxml_html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise CnplanError(path, f"unreadable HTML ({type(exc).__name__})") from None
+
+
+def page_blocks(tree) -> list[str]:
+    """Texts of the page's paragraphs, headings and list items in document order, spaces removed."""
+    return [_WS.sub("", el.text_content()) for el in tree.iter(*PAGE_BLOCKS)]
 
 
 def restore_repeats(lines: list[str], blocks: list[str]) -> list[str]:
@@ -97,7 +95,7 @@ def restore_repeats(lines: list[str], blocks: list[str]) -> list[str]:
     """
     out: list[str] = []
     seen: dict[str, str] = {}
-    where = {}
+    where: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         where.setdefault(block, []).append(i)
     pos = 0
@@ -118,9 +116,11 @@ def main_text(page: str, path: str) -> str:
     import trafilatura
     from lxml import etree
 
+    tree = parse_page(page, path)
+    title, blocks = page_title(tree), page_blocks(tree)  # before trafilatura, which may prune the tree
     try:
         xml = trafilatura.extract(
-            page,
+            tree,
             output_format="xml",
             include_tables=True,
             include_comments=False,
@@ -133,7 +133,7 @@ def main_text(page: str, path: str) -> str:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             root = etree.fromstring(xml.replace("<lb/>", "\n").encode("utf-8"), parser)
             lines = _blocks(root.find("main") if root.find("main") is not None else root)
-            lines = restore_repeats([line for line in lines if line], page_blocks(page))
+            lines = restore_repeats([line for line in lines if line], blocks)
         else:
             lines = [trafilatura.html2txt(page) or ""]
     except (ValueError, etree.LxmlError, RecursionError) as exc:
@@ -141,7 +141,6 @@ def main_text(page: str, path: str) -> str:
     text = "\n".join(line for line in lines if line).strip()
     if not text:
         raise CnplanError(path, "web page without text")
-    title = page_title(page)
     if title and title not in text[: 4 * len(title) + 200]:
         text = f"{title}\n{text}"
     return text

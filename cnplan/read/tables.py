@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from cnplan import lexicon
@@ -28,7 +29,7 @@ def header_roles() -> dict[str, str]:
 
 
 def clean_cell(cell: str) -> str:
-    """A cell's text on one line, inner spaces between Chinese characters dropped."""
+    """A cell's text on one line: runs of spaces and line breaks become one space."""
     return _SPACE.sub(" ", cell).strip()
 
 
@@ -64,23 +65,40 @@ def _plain_row(row: Sequence[str]) -> list[str]:
     return ["，".join(cells) + "。"]
 
 
-def _header_row(row: Sequence[str], header: Sequence[str], roles: Sequence[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Header:
+    """A table's header row: its labels, the role of each column and where name, unit and attribute stand."""
+
+    labels: tuple[str, ...]
+    roles: tuple[str, ...]
+    name: int
+    unit: int | None
+    attribute: int | None
+
+    @classmethod
+    def of(cls, labels: Sequence[str]) -> _Header:
+        """Read the roles of a header row from table_headers.csv."""
+        known = header_roles()
+        roles = tuple(known.get(_SPACE.sub("", label), "") for label in labels)
+        where = {role: roles.index(role) for role in ("name", "unit", "attribute") if role in roles}
+        name = where.get("name", next((j for j, r in enumerate(roles) if not r), 0))
+        return cls(tuple(labels), roles, name, where.get("unit"), where.get("attribute"))
+
+
+def _header_row(row: Sequence[str], header: _Header) -> list[str]:
     """A data row under a header: 'name<header>为<value><unit>，…（attribute）。'."""
     if _is_prose(row) or not any(_has_value(c) for c in row):
         return _plain_row(row)
-    col = {role: roles.index(role) for role in ("name", "unit", "attribute") if role in roles}
-    name_col = col.get("name", next((j for j, r in enumerate(roles) if not r), 0))
-    unit = row[col["unit"]] if "unit" in col else ""
+    unit = row[header.unit] if header.unit is not None else ""
     parts = []
     for j, cell in enumerate(row):
-        if j == name_col or roles[j] or cell in _EMPTY:
+        if j == header.name or header.roles[j] or cell in _EMPTY:
             continue
-        label = header[j]
+        label = header.labels[j]
         parts.append(f"{label}为{_with_unit(cell, unit)}" if label else _with_unit(cell, unit))
-    note = (
-        f"（{row[col['attribute']]}）" if "attribute" in col and row[col["attribute"]] not in _EMPTY else ""
-    )
-    return [row[name_col] + "，".join(parts) + note + "。"] if parts else _plain_row(row)
+    attribute = row[header.attribute] if header.attribute is not None else ""
+    note = f"（{attribute}）" if attribute not in _EMPTY else ""
+    return [row[header.name] + "，".join(parts) + note + "。"] if parts else _plain_row(row)
 
 
 def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -93,7 +111,5 @@ def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
     grid = [row + [""] * (width - len(row)) for row in grid]
     if len(grid) < 2 or not _is_header(grid[0]):
         return [line for row in grid for line in _plain_row(row)]
-    header = grid[0]
-    known = header_roles()
-    roles = [known.get(_SPACE.sub("", h), "") for h in header]
-    return [line for row in grid[1:] for line in _header_row(row, header, roles)]
+    header = _Header.of(grid[0])
+    return [line for row in grid[1:] for line in _header_row(row, header)]
