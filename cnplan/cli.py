@@ -13,6 +13,9 @@ from cnplan import __version__
 from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, iter_frames
+from cnplan.lexicon import LexiconError
+from cnplan.match import Matcher, catalog_path, load_catalog
+from cnplan.match.matcher import DEFAULT_MIN_SCORE
 from cnplan.output import (
     FORMATS,
     TableWriter,
@@ -72,6 +75,32 @@ def table_options(command):
 
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+TABLES = click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+
+
+def matcher_options(command):
+    """The options that set how indicator names are matched to the catalog: --catalog, --min-score."""
+    command = click.option(
+        "--min-score",
+        type=click.FloatRange(0, 100),
+        default=DEFAULT_MIN_SCORE,
+        show_default=True,
+        help="Lowest match score (0-100) that links a name to a catalog indicator.",
+    )(command)
+    return click.option(
+        "--catalog",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Your own indicator catalog (CSV with the columns of cnplan/lexicon/indicators.csv).",
+    )(command)
+
+
+def _matcher(catalog: str | None, min_score: float) -> Matcher:
+    """A Matcher for the options, its catalog read now so that a bad file stops with one line."""
+    try:
+        load_catalog(catalog)
+    except (LexiconError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{catalog}: {exc}" if isinstance(exc, OSError) else str(exc)) from None
+    return Matcher(catalog_path(catalog), min_score)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,7 +173,9 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
     failures.exit()
 
 
-def _emit_rows(paths, failures, jobs: int, output: str | None, fmt: str | None, excel: bool) -> None:
+def _emit_rows(
+    paths, failures, jobs: int, output: str | None, fmt: str | None, excel: bool, matcher: Matcher
+) -> None:
     """Stream the indicator rows to a file (written atomically at the end) or to stdout."""
     fmt = format_for(output, fmt)
     if fmt == "parquet":
@@ -152,10 +183,10 @@ def _emit_rows(paths, failures, jobs: int, output: str | None, fmt: str | None, 
             raise click.UsageError("parquet needs an output file (-o)")
         _need_pyarrow()
         with TableWriter(output, COLUMNS, fmt) as writer:
-            for df in iter_frames(paths, failures, jobs):
+            for df in iter_frames(paths, failures, jobs, matcher=matcher):
                 writer.write(df)
         return
-    pieces = iter_frames(paths, failures, jobs, render=partial(render_rows, fmt=fmt))
+    pieces = iter_frames(paths, failures, jobs, render=partial(render_rows, fmt=fmt), matcher=matcher)
     if output:
         with TableWriter(output, COLUMNS, fmt, excel) as writer:
             for text in pieces:
@@ -171,24 +202,170 @@ def _emit_rows(paths, failures, jobs: int, output: str | None, fmt: str | None, 
 @PATHS
 @table_options
 @JOBS
+@matcher_options
 def extract(
-    paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, jobs: int | None
+    paths: tuple[Path, ...],
+    output: str | None,
+    fmt: str | None,
+    excel: bool,
+    jobs: int | None,
+    catalog: str | None,
+    min_score: float,
 ) -> None:
     """Extract every target, count and deadline into the indicator table.
 
     Reads files and folders (recursively; .txt, .pdf, .docx, .html, .htm,
     .mhtml), normalizes them and writes one row per quantity with the columns of the extraction spec, in document order.
     A file that cannot be read is reported on stderr and skipped; the exit
-    code is then 1.
+    code is then 1. indicator_id and indicator_score link each row to the
+    indicator catalog when its name matches one well enough.
 
     \b
     Example:
       cnplan extract corpus/ -o indicators.csv
       cnplan extract plan.txt --format jsonl
+      cnplan extract plans/ --catalog my_indicators.csv --min-score 85 -o out.csv
     """
+    matcher = _matcher(catalog, min_score)
     failures = Failures()
-    _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel)
+    _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel, matcher)
     failures.exit()
+
+
+@main.command()
+@TABLES
+@table_options
+@matcher_options
+@click.option(
+    "--crosswalk",
+    "reviewed",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A crosswalk you reviewed: its names keep the cluster and canonical name you gave them.",
+)
+def match(
+    tables: tuple[str, ...],
+    output: str | None,
+    fmt: str | None,
+    excel: bool,
+    catalog: str | None,
+    min_score: float,
+    reviewed: str | None,
+) -> None:
+    """Cluster the indicator names of tables into a crosswalk to review.
+
+    Reads one or more tables written by `cnplan extract` and writes one row
+    per distinct (name, unit): its cluster, the cluster's canonical name, the
+    catalog indicator (when the name matches one), the score, and how many
+    documents and rows use it. Names that match no catalog indicator are
+    clustered among themselves. Correct the cluster and canonical columns,
+    then feed the file back with --crosswalk (here, or to `cnplan compare`).
+
+    \b
+    Example:
+      cnplan extract corpus/ -o indicators.csv
+      cnplan match indicators.csv -o crosswalk.csv
+      cnplan match indicators.csv more.csv --crosswalk reviewed.csv -o crosswalk.csv
+    """
+    from cnplan.match import crosswalk_tables
+
+    matcher = _matcher(catalog, min_score)
+    try:
+        table = crosswalk_tables(tables, matcher, reviewed)
+    except CnplanError as exc:
+        raise click.ClickException(str(exc)) from None
+    _emit_table(table, output, fmt, excel)
+
+
+@main.command()
+@TABLES
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
+@click.option("--format", "fmt", type=click.Choice(("csv", "jsonl")), help="Table format (default: from -o).")
+@EXCEL
+@click.option("--kind", type=click.Choice(("target", "actual")), help="Only targets or only actual figures.")
+@click.option("--year", type=int, help="Only figures of this year.")
+@click.option(
+    "--indicator",
+    "indicators",
+    multiple=True,
+    help="Only this indicator (catalog id or crosswalk cluster); repeat for several.",
+)
+@click.option("--latest", is_flag=True, help="One row per region: each indicator's latest figure.")
+@click.option("--long", "long_form", is_flag=True, help="Long form: one row per figure, with its sentence.")
+@click.option(
+    "--xlsx", type=click.Path(dir_okay=False), help="Also write an Excel workbook (sheet per kind)."
+)
+@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw a PNG chart per indicator.")
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A reviewed crosswalk (from `cnplan match`): group names by its clusters.",
+)
+@matcher_options
+def compare(
+    tables: tuple[str, ...],
+    output: str | None,
+    fmt: str | None,
+    excel: bool,
+    kind: str | None,
+    year: int | None,
+    indicators: tuple[str, ...],
+    latest: bool,
+    long_form: bool,
+    xlsx: str | None,
+    plot: str | None,
+    crosswalk: str | None,
+    catalog: str | None,
+    min_score: float,
+) -> None:
+    """Put the figures of regions side by side: one row per region, one column per indicator.
+
+    Reads tables written by `cnplan extract`. Rows are grouped by catalog
+    indicator (or by the clusters of --crosswalk); each column is headed
+    with the indicator and its unit, and values are converted to that unit.
+    Rows are region, kind and year; when several figures fall in one cell,
+    the last stated is kept. Rows without an indicator are left out.
+
+    \b
+    Example:
+      cnplan compare indicators.csv -o compare.csv
+      cnplan compare indicators.csv --kind target --year 2025 -o targets.csv
+      cnplan compare indicators.csv --latest --xlsx compare.xlsx --plot rd.png --indicator rd_intensity
+    """
+    from cnplan.compare import Selection, compare_tables, wide_figures
+
+    matcher = _matcher(catalog, min_score)
+    selection = Selection(kind, year, indicators, latest)
+    try:
+        long = compare_tables(tables, selection, crosswalk, matcher)
+    except CnplanError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not len(long):
+        click.echo("cnplan: no figure matches the selection", err=True)
+    _emit_table(long if long_form else wide_figures(long, selection, matcher), output, fmt, excel)
+    if xlsx:
+        from cnplan.compare.excel import write_workbook
+
+        write_workbook(long, xlsx, selection, matcher)
+    if plot:
+        _plot(long, plot, indicators, selection)
+
+
+def _plot(long, path: str, indicators: tuple[str, ...], selection) -> None:
+    """Draw the charts, saying which indicators were drawn and which had no figure."""
+    from cnplan.compare.plot import missing_glyphs, plot_figures
+
+    drawn = plot_figures(long, path, indicators, selection)
+    for absent in [i for i in indicators if i not in drawn]:
+        click.echo(f"cnplan: no figure of {absent} to plot", err=True)
+    if not drawn:
+        click.echo("cnplan: nothing to plot; no chart written", err=True)
+        return
+    lacking = missing_glyphs(list(long["region"]) + list(long["indicator"]))
+    if lacking:
+        click.echo(
+            f"cnplan: the bundled font lacks {lacking}; a system CJK font draws them if present", err=True
+        )
+    click.echo(f"cnplan: {path}: {', '.join(drawn)}", err=True)
 
 
 @main.command()

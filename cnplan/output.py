@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cnplan.errors import CnplanError
+
 FORMATS = ("csv", "jsonl", "parquet")
 
 
@@ -149,3 +151,23 @@ class TableWriter:
         finally:
             if self._tmp and os.path.exists(self._tmp):
                 os.unlink(self._tmp)
+
+
+def read_table(path: str | os.PathLike[str], required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table written by cnplan (csv, jsonl or parquet, by extension), checking its columns."""
+    fmt = format_for(os.fspath(path), None)
+    try:
+        if fmt == "parquet":
+            frame = pd.read_parquet(path)
+        elif fmt == "jsonl":
+            frame = pd.read_json(path, lines=True, dtype=False)
+        else:
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"indicator_id": str, "doc": str})
+    except ImportError:
+        raise CnplanError(str(path), "reading parquet needs pyarrow: pip install pyarrow") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise CnplanError(str(path), f"cannot read the table: {str(exc).splitlines()[0]}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise CnplanError(str(path), f"not an indicator table: no {', '.join(missing)} column")
+    return frame

@@ -262,7 +262,7 @@ def _precedes_noun(q: Quantity) -> bool:
     """True for measure words, which may stand before their noun (2项重点技术项目)."""
     bare = q.unit_base.split("/")[0]
     info = units().get(bare)
-    return info is not None and info.category in ("count",)
+    return info is not None and info.category in ("count", "people")
 
 
 LIST_SEP = regex.compile(r"^[、和及与,，]*$")

@@ -17,6 +17,7 @@ from cnplan.extract import context, indicator
 from cnplan.extract.quantities import Quantity, find_quantities
 from cnplan.extract.region import detect_region, gazetteer
 from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
+from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, normalize
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
@@ -279,22 +280,35 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     return rows
 
 
-def extract_normalized(norm: NormalizedText, doc: str = "") -> list[Indicator]:
-    """Rows of a normalized document, in document order."""
+def extract_normalized(
+    norm: NormalizedText, doc: str = "", matcher: Matcher | None = Matcher()
+) -> list[Indicator]:
+    """Rows of a normalized document, in document order, matched to the catalog (unless matcher is None)."""
     rows: list[Indicator] = []
     for part in norm.parts:
         rows.extend(extract_part(doc, norm, part))
+    if matcher is not None:
+        assign_indicators(rows, matcher)
     return rows
 
 
-def extract(document: Document | str, doc: str | None = None) -> list[Indicator]:
+def assign_indicators(rows: list[Indicator], matcher: Matcher) -> None:
+    """Fill indicator_id and indicator_score of rows from the catalog, all names of the rows at once."""
+    matches = match_names([r.indicator for r in rows], [r.unit for r in rows], matcher)
+    for row, match in zip(rows, matches):
+        row.indicator_id, row.indicator_score = match.indicator_id, match.score
+
+
+def extract(
+    document: Document | str, doc: str | None = None, matcher: Matcher | None = Matcher()
+) -> list[Indicator]:
     """Every quantity of a document (a Document or raw text) as typed rows."""
     if isinstance(document, Document):
         text = document.text
         doc = doc if doc is not None else os.path.splitext(os.path.basename(document.path))[0]
     else:
         text = document
-    return extract_normalized(normalize(text), doc or "")
+    return extract_normalized(normalize(text), doc or "", matcher)
 
 
 def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
@@ -316,28 +330,31 @@ def extract_frame(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
+    matcher: Matcher | None = Matcher(),
 ) -> pd.DataFrame:
     """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
-    frames = list(iter_frames(paths, on_error, jobs))
+    frames = list(iter_frames(paths, on_error, jobs, matcher=matcher))
     if not frames:
         return rows_frame([])
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _extract_file(item: tuple[Path, str]) -> list[Indicator] | CnplanError:
+def _extract_file(item: tuple[Path, str], matcher: Matcher | None) -> list[Indicator] | CnplanError:
     """The rows of one file, or its error (returned, so it can cross from a worker process)."""
     path, doc = item
     try:
-        return extract_normalized(normalize(read(path).text), doc)
+        return extract_normalized(normalize(read(path).text), doc, matcher)
     except CnplanError as exc:
         return exc
 
 
 def _extract_file_frame(
-    item: tuple[Path, str], render: Callable[[pd.DataFrame], object] | None = None
+    item: tuple[Path, str],
+    render: Callable[[pd.DataFrame], object] | None = None,
+    matcher: Matcher | None = Matcher(),
 ) -> object:
     """The typed frame of one file, rendered if asked (in the worker, to spare the parent), or its error."""
-    result = _extract_file(item)
+    result = _extract_file(item, matcher)
     if isinstance(result, CnplanError):
         return result
     frame = rows_frame(result)
@@ -349,13 +366,14 @@ def iter_frames(
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
     render: Callable[[pd.DataFrame], object] | None = None,
+    matcher: Matcher | None = Matcher(),
 ) -> Iterator:
     """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
 
     With ``render`` (a picklable function), each frame is rendered (to CSV text, say) in the worker
     and the rendering is yielded instead. Memory holds a few documents at a time, never the corpus.
     """
-    work = partial(_extract_file_frame, render=render)
+    work = partial(_extract_file_frame, render=render, matcher=matcher)
     items = list(walk(paths))  # file names only, so the pool knows how many there are
     for result in pool_map(work, items, jobs, warm=tokenizer):
         if isinstance(result, CnplanError):

@@ -1,0 +1,62 @@
+"""The comparison as an Excel workbook: one sheet per kind, frozen header, each figure's sentence as a comment."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from cnplan.compare.table import Selection, pick_figures, wide_figures
+from cnplan.match.matcher import Matcher
+from cnplan.output import atomic_write
+
+KIND_SHEETS = {"target": "targets", "actual": "actuals"}
+COMMENT_WIDTH = 320
+
+
+def _sheets(long: pd.DataFrame, selection: Selection) -> list[tuple[str, str]]:
+    """(kind, sheet name) of the kinds present, targets first."""
+    kinds = [selection.kind] if selection.kind else [k for k in KIND_SHEETS if (long["kind"] == k).any()]
+    return [(k, KIND_SHEETS.get(k, k)) for k in kinds] or [("target", "targets")]
+
+
+def _comments(sheet, wide: pd.DataFrame, picked: pd.DataFrame, index: list[str]) -> None:
+    """Put each figure's source (document, sentence) on its cell as a comment."""
+    from openpyxl.comments import Comment
+
+    source = {}
+    for row in picked.itertuples(index=False):
+        key = tuple(getattr(row, c) for c in index) + (f"{row.indicator} ({row.unit})",)
+        source[key] = f"{row.doc} #{row.sentence_no}\n{row.name}: {row.sentence}"
+    for r, values in enumerate(wide[index].itertuples(index=False), start=2):
+        for c, column in enumerate(wide.columns, start=1):
+            text = source.get(tuple(values) + (column,))
+            if text:
+                comment = Comment(text, "cnplan")
+                comment.width = COMMENT_WIDTH
+                sheet.cell(row=r, column=c).comment = comment
+
+
+def write_workbook(
+    long: pd.DataFrame,
+    path: str | os.PathLike[str],
+    selection: Selection = Selection(),
+    matcher: Matcher = Matcher(),
+) -> None:
+    """Write the comparison workbook atomically: a sheet per kind, and the long form as 'sources'."""
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
+            for kind, name in _sheets(long, selection):
+                chosen = Selection(kind, selection.year, selection.indicators, selection.latest)
+                wide = wide_figures(long, chosen, matcher)
+                wide.to_excel(writer, sheet_name=name, index=False)
+                sheet = writer.sheets[name]
+                index = [c for c in ("region", "kind", "year") if c in wide.columns]
+                sheet.freeze_panes = sheet.cell(row=2, column=len(index) + 1)
+                picked = pick_figures(long[long["kind"] == kind], chosen)
+                _comments(sheet, wide, picked, index)
+            long.to_excel(writer, sheet_name="sources", index=False)
+            writer.sheets["sources"].freeze_panes = "A2"
+
+    atomic_write(path, write)

@@ -1,0 +1,127 @@
+"""Match indicator names to the catalog: normalized names scored with rapidfuzz, all at once, unit-guarded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from cnplan.match.catalog import CatalogEntry, load_catalog
+from cnplan.match.names import guard_key, normalize_name, sorted_words, unit_family, units_agree
+
+# Chosen on the labelled pairs of tests/data/name_pairs.csv (evaluation/match_pairs.py prints the curve).
+DEFAULT_MIN_SCORE = 90.0
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Which catalog to match against (None: the bundled one) and the lowest score that counts."""
+
+    catalog: str | None = None
+    min_score: float = DEFAULT_MIN_SCORE
+
+
+@dataclass(frozen=True)
+class Match:
+    """A name's catalog indicator and its score 0-100; an empty id when nothing scores high enough."""
+
+    indicator_id: str = ""
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """Every name of every catalog entry, normalized, with its entry and unit family."""
+
+    keys: tuple[str, ...]
+    words: tuple[str, ...]
+    entries: tuple[CatalogEntry, ...]
+    owner: np.ndarray
+    families: np.ndarray
+    guards: np.ndarray
+
+
+@cache
+def _choices(catalog: str | None) -> _Choices:
+    """The catalog's names laid out for cdist (built once per catalog)."""
+    entries = load_catalog(catalog)
+    keys, owner, families = [], [], []
+    for i, entry in enumerate(entries):
+        for name in entry.names:
+            keys.append(normalize_name(name))
+            owner.append(i)
+            families.append(unit_family(entry.unit))
+    return _Choices(
+        tuple(keys),
+        tuple(sorted_words(k) for k in keys),
+        entries,
+        np.array(owner),
+        np.array(families, dtype=object),
+        np.array([guard_key(k) for k in keys], dtype=object),
+    )
+
+
+def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | None:
+    """The catalog entry with this id, if any."""
+    return next((e for e in _choices(catalog).entries if e.indicator_id == indicator_id), None)
+
+
+def _allowed(family: str, guard: str, choices: _Choices) -> np.ndarray:
+    """Choices a name may match: the same guard features, and a unit family that agrees."""
+    units_ok = (choices.families == family) | (choices.families == "") if family else True
+    return (choices.guards == guard) & units_ok
+
+
+def similarity(
+    queries: Sequence[str], keys: Sequence[str], query_words: Sequence[str], key_words: Sequence[str]
+):
+    """Score matrix of normalized names: the better of the character ratio and the sorted-word ratio."""
+    chars = process.cdist(queries, keys, scorer=fuzz.ratio, dtype=np.float32)
+    words = process.cdist(query_words, key_words, scorer=fuzz.ratio, dtype=np.float32)
+    return np.maximum(chars, words)
+
+
+def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = Matcher()) -> list[Match]:
+    """The catalog match of each (name, unit), scored together with rapidfuzz.process.cdist."""
+    choices = _choices(matcher.catalog)
+    keyed = [(normalize_name(n), unit_family(u)) if n.strip() else None for n, u in zip(names, units)]
+    pairs = sorted({k for k in keyed if k is not None})
+    if not pairs or not choices.keys:
+        return [Match() for _ in names]
+    queries = [p[0] for p in pairs]
+    scores = similarity(queries, choices.keys, [sorted_words(q) for q in queries], choices.words)
+    found: dict[tuple[str, str], Match] = {}
+    for row, (query, family) in enumerate(pairs):
+        allowed = _allowed(family, guard_key(query), choices)
+        guarded = np.where(allowed, scores[row], 0)
+        best = int(np.argmax(guarded))
+        score = round(float(guarded[best]), 1)
+        if score >= matcher.min_score:
+            found[(query, family)] = Match(choices.entries[choices.owner[best]].indicator_id, score)
+    return [found.get(k, Match()) if k is not None else Match() for k in keyed]
+
+
+def name_score(a: str, b: str) -> float:
+    """How alike two indicator names are, 0-100, once normalized; 0 when their guard features differ."""
+    na, nb = normalize_name(a), normalize_name(b)
+    if guard_key(na) != guard_key(nb):
+        return 0.0
+    return max(fuzz.ratio(na, nb), fuzz.ratio(sorted_words(na), sorted_words(nb)))
+
+
+def same_indicator(a: str, unit_a: str, b: str, unit_b: str, matcher: Matcher = Matcher()) -> bool:
+    """Whether two names (with their units) stand for one indicator: the same catalog entry when both
+    have one, else names alike enough (guards agreeing) and units that agree."""
+    first, second = match_names([a, b], [unit_a, unit_b], matcher)
+    if first.indicator_id and second.indicator_id:
+        return first.indicator_id == second.indicator_id
+    return units_agree(unit_a, unit_b) and name_score(a, b) >= matcher.min_score
+
+
+def catalog_path(path: str | os.PathLike[str] | None) -> str | None:
+    """A catalog path as the string a Matcher keeps (so it pickles and caches)."""
+    return None if path is None else os.fspath(path)

@@ -1,0 +1,126 @@
+"""Compare: figures in the indicator's unit, one per cell, wide and long; the workbook; the chart."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cnplan.cli import main
+from cnplan.compare import Selection, long_figures, wide_figures
+from cnplan.compare.excel import write_workbook
+from cnplan.compare.plot import missing_glyphs, plot_figures
+from cnplan.extract.region import gazetteer
+from cnplan.match import load_catalog
+
+COLUMNS = ["doc", "region", "kind", "year", "indicator", "value", "unit", "value_base", "unit_base"]
+
+
+def _table(rows):
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["sentence"] = frame["indicator"] + "达" + frame["value"].astype(str) + frame["unit"] + "。"
+    frame["sentence_no"] = range(len(frame))
+    frame["comparator"] = "="
+    frame["indicator_id"] = [
+        "rd_expenditure" if "研发" in n else "hightech_enterprises" for n in frame["indicator"]
+    ]
+    return frame
+
+
+TABLE = _table(
+    [
+        ("a", "甲市", "actual", 2022, "研发经费支出", 5000.0, "万元", 5.0e7, "元"),
+        ("a", "甲市", "actual", 2023, "全社会研发经费支出", 1.2, "亿元", 1.2e8, "元"),
+        ("a", "甲市", "target", 2025, "高新技术企业", 300.0, "家", 300.0, "家"),
+        ("b", "乙市", "actual", 2023, "高新技术企业", 120.0, "家", 120.0, "家"),
+        ("b", "乙市", "actual", 2023, "高新技术企业总数", 125.0, "家", 125.0, "家"),
+    ]
+)
+
+
+def test_long_figures_are_in_the_catalog_unit():
+    long = long_figures(TABLE)
+    rd = long[long["indicator_id"] == "rd_expenditure"].set_index("year")
+    assert rd.loc[2022, "value"] == pytest.approx(0.5)  # 5000万元 -> 0.5亿元
+    assert rd.loc[2022, "unit"] == "亿元"
+    assert rd.loc[2022, "value_as_written"] == 5000.0
+    assert set(long["indicator"]) == {"研发经费支出", "高新技术企业"}
+
+
+def test_wide_one_row_per_region_kind_year_last_stated_wins():
+    wide = wide_figures(long_figures(TABLE))
+    assert list(wide.columns[:3]) == ["region", "kind", "year"]
+    row = wide[(wide["region"] == "乙市") & (wide["year"] == 2023)]
+    assert row["高新技术企业 (家)"].item() == 125.0
+
+
+def test_latest_and_kind_selection():
+    selection = Selection(kind="actual", latest=True)
+    wide = wide_figures(long_figures(TABLE, selection), selection).set_index("region")
+    assert list(wide.columns) == ["研发经费支出 (亿元)", "高新技术企业 (家)"]
+    assert wide.loc["甲市", "研发经费支出 (亿元)"] == pytest.approx(1.2)
+    assert pd.isna(wide.loc["甲市", "高新技术企业 (家)"])  # only a target there
+
+
+def test_indicator_and_year_selection():
+    long = long_figures(TABLE, Selection(year=2023, indicators=("hightech_enterprises",)))
+    assert set(long["indicator_id"]) == {"hightech_enterprises"} and set(long["year"]) == {2023}
+
+
+def test_workbook(tmp_path):
+    path = tmp_path / "c.xlsx"
+    write_workbook(long_figures(TABLE), path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["targets", "actuals", "sources"]
+    sheet = book["actuals"]
+    assert sheet.freeze_panes == "C2"  # region and year stay in view
+    comments = [c.comment.text for row in sheet.iter_rows() for c in row if c.comment]
+    assert any("高新技术企业总数达125.0家。" in text for text in comments)
+
+
+def test_plot_writes_a_png_in_a_cjk_font(tmp_path):
+    path = tmp_path / "c.png"
+    drawn = plot_figures(long_figures(TABLE), path, ["hightech_enterprises", "no_such"])
+    assert drawn == ["hightech_enterprises"]
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bundled_font_draws_every_region_and_indicator_name():
+    names = [d.name for d in gazetteer()] + [e.name_zh for e in load_catalog()]
+    assert missing_glyphs(names) == ""
+
+
+def test_compare_command(tmp_path):
+    table = tmp_path / "t.csv"
+    TABLE.to_csv(table, index=False)
+    out, book, png = tmp_path / "w.csv", tmp_path / "w.xlsx", tmp_path / "w.png"
+    args = ["compare", str(table), "-o", str(out), "--kind", "actual", "--latest"]
+    result = CliRunner().invoke(main, [*args, "--xlsx", str(book), "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    wide = pd.read_csv(out)
+    assert list(wide["region"]) == ["乙市", "甲市"]
+    assert book.exists() and png.exists()
+
+
+def test_match_command_then_compare_with_the_crosswalk(tmp_path):
+    table = tmp_path / "t.csv"
+    TABLE.to_csv(table, index=False)
+    cw = tmp_path / "cw.csv"
+    assert CliRunner().invoke(main, ["match", str(table), "-o", str(cw)]).exit_code == 0
+    walk = pd.read_csv(cw)
+    walk.loc[walk["name"] == "高新技术企业总数", ["cluster", "canonical"]] = ["hte_total", "高企总数"]
+    walk.to_csv(cw, index=False)
+    result = CliRunner().invoke(main, ["compare", str(table), "--crosswalk", str(cw), "--long"])
+    assert result.exit_code == 0, result.output
+    assert "高企总数" in result.output
+
+
+def test_a_bad_table_or_catalog_is_one_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["compare", str(bad)])
+    assert result.exit_code == 1 and "not an indicator table" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["match", str(bad), "--catalog", str(bad)])
+    assert result.exit_code == 1 and "missing columns" in result.output
