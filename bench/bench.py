@@ -171,6 +171,33 @@ def formats(work: Path, rounds: int = 5) -> None:
         )
 
 
+def matching(rows: int = 100_000) -> None:
+    """Time catalog matching and the crosswalk on a table of `rows` rows built from the corpus's names."""
+    import pandas as pd
+
+    from cnplan.extract import extract_frame
+    from cnplan.match import build_crosswalk, match_names
+
+    base = extract_frame([CORPUS], matcher=None)
+    base = base[base["indicator"].str.len() > 0]
+    # variants as a folder of many documents would give: the same names under other scopes and levels
+    scopes = ["", "全市", "全区", "全县", "本级", "省级", "市级", "新增", "累计", "年度"]
+    names, units = [], []
+    while len(names) < rows:
+        for scope in scopes:
+            names.extend(scope + n for n in base["indicator"])
+            units.extend(base["unit"])
+    names, units = names[:rows], units[:rows]
+    distinct = len(set(zip(names, units)))
+    _, t = timed(match_names, names, units)
+    print(f"match_names: {rows} rows ({distinct} distinct names) in {t:.2f} s")
+    table = pd.DataFrame(
+        {"doc": [f"d{i % 1000}" for i in range(rows)], "indicator": names, "unit_base": units}
+    )
+    _, t = timed(build_crosswalk, [table])
+    print(f"build_crosswalk: {rows} rows ({distinct} distinct names) in {t:.2f} s")
+
+
 def main() -> None:
     """Build the corpus, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -180,7 +207,11 @@ def main() -> None:
     parser.add_argument(
         "--formats", action="store_true", help="only the read rate of PDF, Word and web pages"
     )
+    parser.add_argument("--match", action="store_true", help="only the time to match 100,000 rows")
     args = parser.parse_args()
+    if args.match:
+        matching()
+        return
     work = Path(tempfile.mkdtemp(prefix="cnplan-bench-"))
     if args.formats:
         try:

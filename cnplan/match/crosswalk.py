@@ -66,7 +66,7 @@ def _join_clusters(
     kin = families.copy()  # the unit family of each name's cluster: the first known one of its members
     for start in range(placed, len(names), CHUNK):
         stop = min(start + CHUNK, len(names))
-        block = similarity(normal[start:stop], normal, words[start:stop], words)
+        block = similarity(normal[start:stop], normal, words[start:stop], words, matcher.min_score)
         for row, i in enumerate(range(start, stop)):
             allowed = guards[:i] == guards[i]
             if families[i]:

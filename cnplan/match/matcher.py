@@ -70,18 +70,25 @@ def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | No
     return next((e for e in _choices(catalog).entries if e.indicator_id == indicator_id), None)
 
 
-def _allowed(family: str, guard: str, choices: _Choices) -> np.ndarray:
-    """Choices a name may match: the same guard features, and a unit family that agrees."""
+@cache
+def _allowed(catalog: str | None, family: str, guard: str) -> np.ndarray:
+    """Choices a name may match: the same guard features, and a unit family that agrees (cached)."""
+    choices = _choices(catalog)
     units_ok = (choices.families == family) | (choices.families == "") if family else True
     return (choices.guards == guard) & units_ok
 
 
 def similarity(
-    queries: Sequence[str], keys: Sequence[str], query_words: Sequence[str], key_words: Sequence[str]
-):
-    """Score matrix of normalized names: the better of the character ratio and the sorted-word ratio."""
-    chars = process.cdist(queries, keys, scorer=fuzz.ratio, dtype=np.float32)
-    words = process.cdist(query_words, key_words, scorer=fuzz.ratio, dtype=np.float32)
+    queries: Sequence[str],
+    keys: Sequence[str],
+    query_words: Sequence[str],
+    key_words: Sequence[str],
+    cutoff: float = 0,
+) -> np.ndarray:
+    """Score matrix of normalized names: the better of the character ratio and the sorted-word ratio
+    (scores under the cutoff come out as 0, which spares rapidfuzz work)."""
+    chars = process.cdist(queries, keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff)
+    words = process.cdist(query_words, key_words, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff)
     return np.maximum(chars, words)
 
 
@@ -93,10 +100,11 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
     if not pairs or not choices.keys:
         return [Match() for _ in names]
     queries = [p[0] for p in pairs]
-    scores = similarity(queries, choices.keys, [sorted_words(q) for q in queries], choices.words)
+    words = [sorted_words(q) for q in queries]
+    scores = similarity(queries, choices.keys, words, choices.words, matcher.min_score)
     found: dict[tuple[str, str], Match] = {}
     for row, (query, family) in enumerate(pairs):
-        allowed = _allowed(family, guard_key(query), choices)
+        allowed = _allowed(matcher.catalog, family, guard_key(query))
         guarded = np.where(allowed, scores[row], 0)
         best = int(np.argmax(guarded))
         score = round(float(guarded[best]), 1)
