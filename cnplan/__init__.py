@@ -6,7 +6,7 @@ from cnplan.normalize import NormalizedText, normalize
 from cnplan.read import Document, read
 from cnplan.segment import segment
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CnplanError",
