@@ -459,7 +459,17 @@ class Progress:
 )
 @EXCEL
 @click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
-def batch(in_dir: Path, out_dir: Path, jobs: int | None, fmt: str, excel: bool, force: bool) -> None:
+@matcher_options
+def batch(
+    in_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    fmt: str,
+    excel: bool,
+    force: bool,
+    catalog: str | None,
+    min_score: float,
+) -> None:
     """Turn a whole folder tree into tables, on every core, resumably.
 
     Writes into OUT_DIR: indicators.csv (all documents), terms.csv,
@@ -469,7 +479,8 @@ def batch(in_dir: Path, out_dir: Path, jobs: int | None, fmt: str, excel: bool, 
 
     A bad file is an error row and a line on stderr; the batch goes on and
     exits 1 at the end. Interrupted and run again, it resumes: files already
-    done (same content) are not redone. Tables are written atomically.
+    done (same content, same cnplan, catalog and --min-score) are not redone.
+    Tables are written atomically.
 
     \b
     Example:
@@ -480,9 +491,10 @@ def batch(in_dir: Path, out_dir: Path, jobs: int | None, fmt: str, excel: bool, 
 
     if fmt == "parquet":
         _need_pyarrow()
+    matcher = _matcher(catalog, min_score)
     progress = Progress(live=sys.stderr.isatty())
     try:
-        summary = run_batch(in_dir, out_dir, jobs, fmt, excel, force, on_record=progress)
+        summary = run_batch(in_dir, out_dir, jobs, fmt, excel, force, on_record=progress, matcher=matcher)
     except KeyboardInterrupt:
         click.echo("\ncnplan: interrupted; run the same command again to resume", err=True)
         sys.exit(130)

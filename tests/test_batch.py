@@ -17,6 +17,7 @@ from conftest import CORPUS
 from cnplan.batch import batch
 from cnplan.batch.plan import UnsafePathError, output_path, safe_component
 from cnplan.cli import main
+from cnplan.match import Matcher
 
 GOOD = ["000_3e842e1b6f8e6743.txt", "nantong_gwr_2024_excerpt.txt"]
 TABLES = ("indicators.csv", "terms.csv", "manifest.csv")
@@ -94,6 +95,16 @@ def test_second_run_reuses_everything_and_force_redoes(folder, tmp_path):
     forced = batch(folder, out, jobs=1, force=True)
     assert forced.reused == 0
     assert read_tables(out) == first
+
+
+def test_other_matching_options_redo_the_files(folder, tmp_path):
+    out = tmp_path / "out"
+    batch(folder, out, jobs=1)
+    ids = pd.read_csv(out / "indicators.csv", dtype=str)["indicator_id"].notna().sum()
+    assert ids > 0
+    strict = batch(folder, out, jobs=1, matcher=Matcher(min_score=100.0))
+    assert strict.reused == 0
+    assert pd.read_csv(out / "indicators.csv", dtype=str)["indicator_id"].notna().sum() <= ids
 
 
 def test_edited_file_is_redone(folder, tmp_path):

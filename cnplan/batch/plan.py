@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cnplan import __version__
+from cnplan.match.matcher import Matcher
 from cnplan.read import display, doc_ids, is_supported, iter_files
 
 # Names of files that are never documents: listed in the manifest as skipped, not as errors.
@@ -33,6 +34,7 @@ class Task:
     out_dir: str
     fingerprint: str
     supported: bool
+    matcher: Matcher = Matcher()
 
     @property
     def state_dir(self) -> str:
@@ -72,9 +74,13 @@ def normalized_suffix(rel: str) -> str:
 
 
 @cache
-def fingerprint() -> str:
-    """A hash of cnplan's version and lexicons: results cached under another fingerprint are redone."""
+def fingerprint(matcher: Matcher = Matcher()) -> str:
+    """A hash of cnplan's version, lexicons and matching options: results cached under another
+    fingerprint are redone."""
     h = hashlib.sha256(__version__.encode())
+    h.update(repr(matcher.min_score).encode())
+    if matcher.catalog is not None:
+        h.update(Path(matcher.catalog).read_bytes())
     folder = files("cnplan.lexicon")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".csv", ".txt")):
@@ -83,9 +89,12 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> list[Task]:
+def plan(
+    in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], matcher: Matcher = Matcher()
+) -> list[Task]:
     """Every file under in_dir (out_dir left out), sorted, with its doc id and output places."""
     root, out = Path(in_dir), Path(out_dir)
+    stamp = fingerprint(matcher)
     tasks = []
     found = list(iter_files(root, skip=out))
     for path, doc in zip(found, doc_ids(root, found)):
@@ -104,8 +113,9 @@ def plan(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> lis
                 size,
                 str(normalized),
                 str(out),
-                fingerprint(),
+                stamp,
                 supported,
+                matcher,
             )
         )
     return tasks

@@ -24,6 +24,7 @@ from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, values_frame
 from cnplan.extract.region import detect_region
+from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text, render_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
@@ -141,7 +142,7 @@ def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record
     """Read, normalize, extract and count terms of a file; write its normalized text and its state."""
     document = read_bytes(data, display(task.path))
     norm = normalize(document.text)
-    rows = extract_normalized(norm, task.doc)
+    rows = extract_normalized(norm, task.doc, task.matcher)
     terms = document_terms(task.doc, norm)
     atomic_write_text(task.normalized, norm.text + "\n")
     record.encoding = document.encoding
@@ -225,6 +226,7 @@ def batch(
     excel: bool = False,
     force: bool = False,
     on_record: Callable[[Record, int, int, int], None] | None = None,
+    matcher: Matcher = Matcher(),
 ) -> Summary:
     """Turn a folder tree into indicators, terms, normalized texts and a manifest under out_dir.
 
@@ -236,7 +238,7 @@ def batch(
         raise CnplanError(root, "not a folder")
     if force and (out / ".cnplan").exists():
         shutil.rmtree(out / ".cnplan")  # no earlier result left to reuse
-    tasks = plan(root, out)
+    tasks = plan(root, out, matcher)
     jobs = jobs or default_jobs()
     total_bytes = sum(t.size for t in tasks)
     records: dict[int, Record] = {}
