@@ -65,9 +65,15 @@ def _choices(catalog: str | None) -> _Choices:
     )
 
 
+@cache
+def _by_id(catalog: str | None) -> dict[str, CatalogEntry]:
+    """The catalog's entries by id (built once per catalog)."""
+    return {e.indicator_id: e for e in load_catalog(catalog)}
+
+
 def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | None:
     """The catalog entry with this id, if any."""
-    return next((e for e in _choices(catalog).entries if e.indicator_id == indicator_id), None)
+    return _by_id(catalog).get(indicator_id)
 
 
 @cache
