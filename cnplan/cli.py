@@ -14,7 +14,7 @@ from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, iter_frames
 from cnplan.lexicon import LexiconError
-from cnplan.match import Matcher, catalog_path, load_catalog
+from cnplan.match import Matcher, load_catalog
 from cnplan.match.matcher import DEFAULT_MIN_SCORE
 from cnplan.output import (
     FORMATS,
@@ -100,7 +100,7 @@ def _matcher(catalog: str | None, min_score: float) -> Matcher:
         load_catalog(catalog)
     except (LexiconError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{catalog}: {exc}" if isinstance(exc, OSError) else str(exc)) from None
-    return Matcher(catalog_path(catalog), min_score)
+    return Matcher(catalog, min_score)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

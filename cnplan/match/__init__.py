@@ -2,7 +2,7 @@
 
 from cnplan.match.catalog import CatalogEntry, load_catalog
 from cnplan.match.crosswalk import build_crosswalk, cluster_map, crosswalk_tables, read_crosswalk
-from cnplan.match.matcher import DEFAULT_MIN_SCORE, Match, Matcher, catalog_path, match_names, same_indicator
+from cnplan.match.matcher import DEFAULT_MIN_SCORE, Match, Matcher, match_names, same_indicator
 from cnplan.match.names import normalize_name
 
 __all__ = [
@@ -11,7 +11,6 @@ __all__ = [
     "Match",
     "Matcher",
     "build_crosswalk",
-    "catalog_path",
     "cluster_map",
     "crosswalk_tables",
     "load_catalog",

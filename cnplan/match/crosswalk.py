@@ -16,7 +16,7 @@ import pandas as pd
 
 from cnplan.errors import CnplanError
 from cnplan.match.matcher import Matcher, entry_of, match_names, similarity
-from cnplan.match.names import guard_key, normalize_name, sorted_words, unit_family
+from cnplan.match.names import family_mask, guard_key, normalize_name, sorted_words, unit_family
 from cnplan.output import read_table
 
 COLUMNS = ["name", "unit", "cluster", "canonical", "indicator_id", "score", "docs", "rows"]
@@ -68,9 +68,7 @@ def _join_clusters(
         stop = min(start + CHUNK, len(names))
         block = similarity(normal[start:stop], normal, words[start:stop], words, matcher.min_score)
         for row, i in enumerate(range(start, stop)):
-            allowed = guards[:i] == guards[i]
-            if families[i]:
-                allowed &= (kin[:i] == families[i]) | (kin[:i] == "")
+            allowed = (guards[:i] == guards[i]) & family_mask(families[i], kin[:i])
             candidates = np.where(allowed, block[row, :i], 0)
             if i and candidates.max() >= matcher.min_score:
                 j = int(np.argmax(candidates))
@@ -115,10 +113,12 @@ def build_crosswalk(
     taken = set(clusters[: len(done)])
     for i in range(len(done), len(names)):
         j = parent[i]
-        if j == i:
+        if j == i:  # a cluster of its own, named after its first name (with the unit when that is taken)
             clusters[i] = names[i] if names[i] not in taken else f"{names[i]} [{units[i]}]"
+            canon[i] = names[i]
             taken.add(clusters[i])
-        clusters[i], canon[i], ids[i] = clusters[j], canon[j] or names[j], ids[j] or ""
+        else:
+            clusters[i], canon[i], ids[i] = clusters[j], canon[j], ids[j]
     out = pd.concat([done, todo])
     out["cluster"], out["canonical"], out["indicator_id"] = clusters, canon, ids
     out["score"] = done["score"].tolist() + scores[len(done) :]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -11,7 +10,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from cnplan.match.catalog import CatalogEntry, load_catalog
-from cnplan.match.names import guard_key, normalize_name, sorted_words, unit_family, units_agree
+from cnplan.match.names import (
+    family_mask,
+    guard_key,
+    normalize_name,
+    sorted_words,
+    unit_family,
+    units_agree,
+)
 
 # Chosen on the labelled pairs of tests/data/name_pairs.csv (evaluation/match_pairs.py prints the curve).
 DEFAULT_MIN_SCORE = 90.0
@@ -80,8 +86,7 @@ def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | No
 def _allowed(catalog: str | None, family: str, guard: str) -> np.ndarray:
     """Choices a name may match: the same guard features, and a unit family that agrees (cached)."""
     choices = _choices(catalog)
-    units_ok = (choices.families == family) | (choices.families == "") if family else True
-    return (choices.guards == guard) & units_ok
+    return (choices.guards == guard) & family_mask(family, choices.families)
 
 
 def similarity(
@@ -124,7 +129,7 @@ def name_score(a: str, b: str) -> float:
     na, nb = normalize_name(a), normalize_name(b)
     if guard_key(na) != guard_key(nb):
         return 0.0
-    return max(fuzz.ratio(na, nb), fuzz.ratio(sorted_words(na), sorted_words(nb)))
+    return float(similarity([na], [nb], [sorted_words(na)], [sorted_words(nb)])[0, 0])
 
 
 def same_indicator(a: str, unit_a: str, b: str, unit_b: str, matcher: Matcher = Matcher()) -> bool:
@@ -134,8 +139,3 @@ def same_indicator(a: str, unit_a: str, b: str, unit_b: str, matcher: Matcher = 
     if first.indicator_id and second.indicator_id:
         return first.indicator_id == second.indicator_id
     return units_agree(unit_a, unit_b) and name_score(a, b) >= matcher.min_score
-
-
-def catalog_path(path: str | os.PathLike[str] | None) -> str | None:
-    """A catalog path as the string a Matcher keeps (so it pickles and caches)."""
-    return None if path is None else os.fspath(path)

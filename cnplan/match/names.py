@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import regex
 
 from cnplan import lexicon
@@ -15,16 +16,21 @@ RULES_FILE = "name_rules.csv"
 GUARDS_FILE = "name_guards.csv"
 
 
+def _compiled(name: str, required: tuple[str, ...]) -> tuple[tuple[regex.Pattern[str], dict[str, str]], ...]:
+    """The rows of a lexicon file with their `pattern` compiled; a pattern that does not compile names its row."""
+    out = []
+    for number, row in enumerate(lexicon.table(name, required), start=2):
+        try:
+            out.append((regex.compile(row["pattern"]), row))
+        except regex.error as exc:
+            raise LexiconError(f"{name}: row {number}: bad pattern {row['pattern']!r}: {exc}") from None
+    return tuple(out)
+
+
 @cache
 def name_rules() -> tuple[tuple[regex.Pattern[str], str], ...]:
-    """The ordered rewrite rules, compiled; a pattern that does not compile names its row."""
-    rules = []
-    for number, row in enumerate(lexicon.table(RULES_FILE, ("pattern",)), start=2):
-        try:
-            rules.append((regex.compile(row["pattern"]), row.get("replace", "")))
-        except regex.error as exc:
-            raise LexiconError(f"{RULES_FILE}: row {number}: bad pattern {row['pattern']!r}: {exc}") from None
-    return tuple(rules)
+    """The ordered rewrite rules of name_rules.csv, compiled."""
+    return tuple((pattern, row.get("replace", "")) for pattern, row in _compiled(RULES_FILE, ("pattern",)))
 
 
 @cache
@@ -39,15 +45,7 @@ def normalize_name(name: str) -> str:
 @cache
 def _guards() -> tuple[regex.Pattern[str], ...]:
     """The guard patterns of name_guards.csv, compiled."""
-    out = []
-    for number, row in enumerate(lexicon.table(GUARDS_FILE, ("guard", "pattern")), start=2):
-        try:
-            out.append(regex.compile(row["pattern"]))
-        except regex.error as exc:
-            raise LexiconError(
-                f"{GUARDS_FILE}: row {number}: bad pattern {row['pattern']!r}: {exc}"
-            ) from None
-    return tuple(out)
+    return tuple(pattern for pattern, _ in _compiled(GUARDS_FILE, ("guard", "pattern")))
 
 
 @cache
@@ -72,6 +70,13 @@ def unit_family(unit: str) -> str:
         return "rate:" + "/".join(split_multiplier(u)[1] for u in unit.split("/"))
     info = units().get(split_multiplier(unit)[1])
     return info.category if info is not None else ""
+
+
+def family_mask(family: str, families: np.ndarray) -> np.ndarray:
+    """Which of an array of unit families agree with one family: the same, or either unknown."""
+    if not family:
+        return np.ones(len(families), dtype=bool)
+    return (families == family) | (families == "")
 
 
 def units_agree(a: str, b: str) -> bool:
