@@ -123,11 +123,14 @@ def _attributes() -> tuple[str, ...]:
 
 
 SCOPE_WORDS = frozenset({"共", "共计", "合计", "累计", "总计"})
+_SCOPE_CHARS = regex.compile("[" + "".join(sorted(set("".join(SCOPE_WORDS)))) + "]")
 CLAUSE_BREAK = "，,；;。！？!?：:"
 
 
 def _after_scope_word(raw: str) -> str:
     """The part of a phrase after its last scope word (经财政部门审核共返还财政奖励 -> 返还财政奖励)."""
+    if not _SCOPE_CHARS.search(raw):  # no scope word can be there: spare the segmenter
+        return raw
     cut = -1
     for tok in segment(raw):
         if tok.text in SCOPE_WORDS and len(raw) - tok.end >= 2:

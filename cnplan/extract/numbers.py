@@ -68,6 +68,9 @@ def parse_number(text: str) -> float | None:
     return parse_chinese(text)
 
 
+_CHINESE_ONLY = regex.compile(f"[{CHINESE_NUMERAL_CHARS}{''.join(BIG_UNITS)}]+")
+
+
 def is_chinese(text: str) -> bool:
     """True when a number is written in Chinese numerals only."""
-    return bool(text) and all(ch in CHINESE_NUMERAL_CHARS or ch in BIG_UNITS for ch in text)
+    return _CHINESE_ONLY.fullmatch(text) is not None

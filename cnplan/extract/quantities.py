@@ -52,23 +52,35 @@ def _fixed_expressions() -> tuple[str, ...]:
 
 @cache
 def _pattern() -> regex.Pattern[str]:
-    """The quantity regex: number, optional range end, optional 余/多, unit, optional after-comparator."""
+    """The quantity regex: number, optional range end, optional 余/多, unit, optional after-comparator.
+
+    The unit is required unless the number opens with 百分之, so bare numbers (years, list numbers,
+    the 一 of 进一步) never become matches for Python to look at.
+    """
     inside = "|".join(sorted(_comparators()["inside"], key=len, reverse=True))
     after = "|".join(sorted(_comparators()["after"], key=len, reverse=True))
     return regex.compile(
         rf"(?<![\d.])(?<!\d,)(?P<pct>百分之)?(?P<num>{NUMBER})"
         rf"(?:(?P<inside1>{inside})?(?P<u1>{unit_pattern()})?[{RANGE_SIGNS}](?P<num2>{NUMBER}))?"
-        rf"(?P<inside>{inside})?(?P<unit>{unit_pattern()})?(?P<after>{after})?"
+        rf"(?P<inside>{inside})?(?:(?P<unit>{unit_pattern()})|(?(pct)|(?!)))(?P<after>{after})?"
     )
+
+
+@cache
+def _before_words() -> tuple[str, ...]:
+    """The comparator words that stand before a number, longest first."""
+    return tuple(sorted(_comparators()["before"], key=len, reverse=True))
 
 
 def _comparator_before(text: str, start: int) -> tuple[str, str]:
     """A comparator word standing just before the number (近百家, 突破150亿元, 超3.3万亩)."""
-    words = _comparators()["before"]
+    words = _before_words()
     window = text[max(0, start - 6) : start]
-    for word in sorted(words, key=len, reverse=True):
+    if not window.endswith(words):  # one C-level test; most numbers have no comparator
+        return "", ""
+    for word in words:
         if window.endswith(word):
-            return words[word], word
+            return _comparators()["before"][word], word
     return "", ""
 
 
@@ -82,18 +94,20 @@ def _in_title(text: str, start: int) -> bool:
     return text.rfind(TITLE_OPEN, 0, start) > text.rfind(TITLE_CLOSE, 0, start)
 
 
+_LAST_OPEN = regex.compile(f"[{OPEN_QUOTES}]", regex.REVERSE)
+_CLOSE = regex.compile(f"[{CLOSE_QUOTES}]")
+
+
 def _in_slogan(text: str, start: int, end: int) -> bool:
     """True when the quantity sits in a quoted phrase, a slogan rather than a measurement."""
-    left = max(text.rfind(q, 0, start) for q in OPEN_QUOTES)
-    if left < 0:
+    left = _LAST_OPEN.search(text, 0, start)
+    if left is None:
         return False
-    closing = [text.find(q, end) for q in CLOSE_QUOTES]
-    closing = [c for c in closing if c >= 0]
-    if not closing:
+    right = _CLOSE.search(text, end)
+    if right is None:
         return False
-    right = min(closing)
-    between_close = max(text.rfind(q, left, start) for q in CLOSE_QUOTES)
-    return between_close < left and right - left - 1 <= SLOGAN_MAX
+    between_close = _CLOSE.search(text, left.start(), start)
+    return between_close is None and right.start() - left.start() - 1 <= SLOGAN_MAX
 
 
 def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
@@ -182,7 +196,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if comparator == "=" and _control_within(text, m.start()):
             comparator, cue = "<=", "控制在"
         value_base, unit_base = to_base(value, unit)
-        value_max_base, _ = to_base(value_max, unit)
+        value_max_base = None if value_max is None else to_base(value_max, unit)[0]
         start = m.start()
         end = m.end("unit") if m.group("unit") else m.end("num")
         out.append(

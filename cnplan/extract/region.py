@@ -76,7 +76,7 @@ def gazetteer() -> tuple[Division, ...]:
 
 @cache
 def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]], re.Pattern[str], frozenset[str]]:
-    """Name -> divisions, name lengths by first character, a class of first characters, first bigrams."""
+    """Name -> divisions, name lengths by first character, a pattern of candidate starts, first bigrams."""
     by_name: dict[str, list[Division]] = defaultdict(list)
     for d in gazetteer():
         if d.name_ok:
@@ -86,9 +86,12 @@ def _names() -> tuple[dict[str, list[Division]], dict[str, tuple[int, ...]], re.
     lengths: dict[str, set[int]] = defaultdict(set)
     for name in by_name:
         lengths[name[0]].add(len(name))
-    # a character class finds candidate starts at C speed; the first two characters then rule out most
-    first = re.compile("[" + re.escape("".join(sorted(lengths))) + "]")
+    # two character classes (a name's first character, then a possible second) find candidate starts
+    # at C speed; the first two characters together then rule out most
     bigrams = frozenset(name[:2] for name in by_name)
+    firsts = re.escape("".join(sorted({b[0] for b in bigrams})))
+    seconds = re.escape("".join(sorted({b[1] for b in bigrams})))
+    first = re.compile(f"[{firsts}](?=[{seconds}])")
     return dict(by_name), {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}, first, bigrams
 
 

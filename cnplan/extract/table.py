@@ -24,6 +24,8 @@ from cnplan.read import Document, read, walk
 from cnplan.segment import tokenizer
 
 CLAUSE_BREAKS = "，,；;。！？!?"
+_BREAK = regex.compile(f"[{CLAUSE_BREAKS}]")
+_LAST_BREAK = regex.compile(f"[{CLAUSE_BREAKS}]", regex.REVERSE)
 OPENING_CLAUSE = 10
 COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比)$")
 
@@ -100,14 +102,26 @@ def _kind_cues() -> tuple[tuple[str, str, int], ...]:
     return tuple(sorted(out, key=lambda c: -len(c[0])))
 
 
+@cache
+def _cue_index() -> tuple[regex.Pattern[str], dict[str, tuple[tuple[str, str, int], ...]]]:
+    """A class of the cues' first characters, and the cues by first character (longest first)."""
+    by_first: dict[str, list[tuple[str, str, int]]] = {}
+    for cue in _kind_cues():
+        by_first.setdefault(cue[0][0], []).append(cue)
+    first = regex.compile("[" + regex.escape("".join(sorted(by_first))) + "]")
+    return first, {ch: tuple(cues) for ch, cues in by_first.items()}
+
+
 def strongest_cue(text: str) -> tuple[str, str, int]:
     """The kind cue of highest weight in a text (the latest one on a tie): (word, kind, weight)."""
-    best = ("", "", -1)
-    best_pos = -1
-    for word, kind, weight in _kind_cues():
-        pos = text.rfind(word)
-        if pos >= 0 and (weight > best[2] or weight == best[2] and pos > best_pos):
-            best, best_pos = (word, kind, weight), pos
+    first, by_first = _cue_index()
+    best, best_pos = ("", "", -1), -1
+    for m in first.finditer(text):  # positions go up: a later cue of equal weight replaces the best
+        pos = m.start()
+        for cue in by_first[m.group()]:
+            weight = cue[2]
+            if (weight > best[2] or weight == best[2] and pos > best_pos) and text.startswith(cue[0], pos):
+                best, best_pos = cue, pos
     return best
 
 
@@ -145,8 +159,10 @@ def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
 
 def _cue_scope(sentence: str, end: int) -> str:
     """The text whose cue words speak for a quantity: its clause, and a short opening clause."""
-    start = max(sentence.rfind(ch, 0, end) for ch in CLAUSE_BREAKS) + 1
-    first = min((i for i in (sentence.find(ch) for ch in CLAUSE_BREAKS) if i >= 0), default=-1)
+    last = _LAST_BREAK.search(sentence, 0, end)
+    start = last.start() + 1 if last else 0
+    first_break = _BREAK.search(sentence)
+    first = first_break.start() if first_break else -1
     opening = sentence[: first + 1] if 0 <= first <= OPENING_CLAUSE and first < start else ""
     return opening + sentence[start:end]
 

@@ -82,11 +82,21 @@ def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | No
     return _by_id(catalog).get(indicator_id)
 
 
+@dataclass(frozen=True)
+class _Allowed:
+    """The choices a kind of name may match: their indices, normalized names and sorted words."""
+
+    index: np.ndarray
+    keys: tuple[str, ...]
+    words: tuple[str, ...]
+
+
 @cache
-def _allowed(catalog: str | None, family: str, guard: str) -> np.ndarray:
+def _allowed(catalog: str | None, family: str, guard: str) -> _Allowed:
     """Choices a name may match: the same guard features, and a unit family that agrees (cached)."""
     choices = _choices(catalog)
-    return (choices.guards == guard) & family_mask(family, choices.families)
+    index = np.flatnonzero((choices.guards == guard) & family_mask(family, choices.families))
+    return _Allowed(index, tuple(choices.keys[i] for i in index), tuple(choices.words[i] for i in index))
 
 
 def similarity(
@@ -110,17 +120,23 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
     pairs = sorted({k for k in keyed if k is not None})
     if not pairs or not choices.keys:
         return [Match() for _ in names]
-    queries = [p[0] for p in pairs]
-    words = [sorted_words(q) for q in queries]
-    scores = similarity(queries, choices.keys, words, choices.words, matcher.min_score)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for query, family in pairs:
+        groups.setdefault((family, guard_key(query)), []).append(query)
     found: dict[tuple[str, str], Match] = {}
-    for row, (query, family) in enumerate(pairs):
-        allowed = _allowed(matcher.catalog, family, guard_key(query))
-        guarded = np.where(allowed, scores[row], 0)
-        best = int(np.argmax(guarded))
-        score = round(float(guarded[best]), 1)
-        if score >= matcher.min_score:
-            found[(query, family)] = Match(choices.entries[choices.owner[best]].indicator_id, score)
+    for (family, guard), queries in groups.items():
+        allowed = _allowed(matcher.catalog, family, guard)
+        if not allowed.keys:
+            continue
+        words = [sorted_words(q) for q in queries]
+        # only the choices a name may match are scored: fewer pairs for rapidfuzz, no masking after
+        scores = similarity(queries, allowed.keys, words, allowed.words, matcher.min_score)
+        best = scores.argmax(axis=1)
+        for row, query in enumerate(queries):
+            score = round(float(scores[row, best[row]]), 1)
+            if score >= matcher.min_score:
+                entry = choices.entries[choices.owner[allowed.index[best[row]]]]
+                found[(query, family)] = Match(entry.indicator_id, score)
     return [found.get(k, Match()) if k is not None else Match() for k in keyed]
 
 
