@@ -21,6 +21,8 @@ OPENING_YEAR = regex.compile(
 HEADING_TITLE = regex.compile(
     r"^([^，,。：:；;!！?？]{2,24}?)(?=[，,。：:；;!！?？]|、[\d一二三四五六七八九十]+、|$)"
 )
+ARTICLE_HEADER = regex.compile(r"^\s*(?:【篇|篇[一二三四五六七八九十\d]+\s*[:：])")
+TOP_MARKER = regex.compile(r"[一二三四五六七八九十]+、|第")
 # A dominant year makes the document's year clear when it is mentioned this often and this exclusively.
 DOMINANT_MIN_COUNT, DOMINANT_MIN_SHARE = 5, 0.6
 
@@ -86,7 +88,7 @@ def title_of(text: str, width: int = 30) -> str:
     lines = [ln for ln in text.split("\n", 3)[:3] if ln.strip()]
     if not lines:
         return ""
-    if regex.match(r"^\s*(?:【篇|篇[一二三四五六七八九十\d]+\s*[:：])", lines[0]) and len(lines) > 1:
+    if ARTICLE_HEADER.match(lines[0]) and len(lines) > 1:
         return lines[0] + lines[1][:width]
     return lines[0][:width]
 
@@ -97,7 +99,7 @@ def heading_of(sentence: str, line_start: bool, line_len: int) -> tuple[int, str
     level = 3
     if marker:
         tag = marker.group()
-        level = 1 if regex.match(r"[一二三四五六七八九十]+、|第", tag) else 2
+        level = 1 if TOP_MARKER.match(tag) else 2
     if line_start and line_len <= 40 and not sentence.rstrip().endswith(("。", "；", ";")):
         return level if marker else 1, sentence
     if marker:

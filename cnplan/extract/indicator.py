@@ -9,6 +9,7 @@ import regex
 
 from cnplan import lexicon
 from cnplan.extract.quantities import Quantity
+from cnplan.extract.region import place_at_start
 from cnplan.extract.timing import TimeExpr
 from cnplan.extract.units import units
 from cnplan.segment import segment
@@ -153,11 +154,9 @@ def clause_subject(sentence: str, start: int) -> str:
 
 def _drop_place(phrase: str) -> str:
     """Drop a leading place name that only says where (西宁市共组织实施… -> 共组织实施…)."""
-    from cnplan.extract.region import mentions
-
-    found = mentions(phrase[:12])
-    if found and found[0][0] == 0:
-        rest = phrase[len(found[0][1]) :]
+    place = place_at_start(phrase)
+    if place:
+        rest = phrase[len(place) :]
         rest = _AREA_WORD.sub("", rest)
         if len(rest) >= 2:
             return rest
@@ -221,20 +220,25 @@ def _light_nouns() -> frozenset[str]:
     return frozenset(lexicon.words("light_nouns.txt"))
 
 
+_LEVEL_PREFIX = regex.compile(r"^(?:国家|省|自治区|市|县|区|州|盟|旗)?级(?:以上|及以上)?")
+_CHANGE_SUFFIX = regex.compile(r"(?:同比|年均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升)$")
+_NEW_PREFIX = regex.compile(r"^(?:新增|新认定|新建|认定|培育|新培育)")
+
+
 def head_noun(indicator: str) -> str:
     """An indicator without its leading level qualifier (市级科技项目 -> 科技项目)."""
-    m = regex.match(r"^(?:国家|省|自治区|市|县|区|州|盟|旗)?级(?:以上|及以上)?", indicator)
+    m = _LEVEL_PREFIX.match(indicator)
     return indicator[m.end() :] if m and m.end() < len(indicator) else indicator
 
 
 def subject_of(indicator: str) -> str:
     """An indicator without a trailing change word: 地区生产总值增长 -> 地区生产总值."""
-    return regex.sub(r"(?:同比|年均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升)$", "", indicator)
+    return _CHANGE_SUFFIX.sub("", indicator)
 
 
 def entity_of(indicator: str) -> str:
     """The entity an indicator counts, without change words and leading 新增/新认定 (新增X -> X)."""
-    return regex.sub(r"^(?:新增|新认定|新建|认定|培育|新培育)", "", subject_of(indicator))
+    return _NEW_PREFIX.sub("", subject_of(indicator))
 
 
 def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous: str) -> str:

@@ -9,7 +9,7 @@ import regex
 
 from cnplan import lexicon
 from cnplan.extract.numbers import NUMBER, is_chinese, parse_number
-from cnplan.extract.units import to_base, unit_pattern, units
+from cnplan.extract.units import UnitInfo, to_base, unit_pattern, units
 
 RANGE_SIGNS = "-－—–~～至到"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
@@ -110,6 +110,17 @@ def _in_slogan(text: str, start: int, end: int) -> bool:
     return between_close is None and right.start() - left.start() - 1 <= SLOGAN_MAX
 
 
+@cache
+def _unit_info(unit: str) -> UnitInfo | None:
+    """The lexicon entry of a unit as written, its 万/亿 prefix dropped (few distinct units: cached)."""
+    bare_unit = unit
+    for prefix in ("万亿", "亿", "万"):
+        if bare_unit.startswith(prefix) and bare_unit != prefix:
+            bare_unit = bare_unit[len(prefix) :]
+            break
+    return units().get(bare_unit.split("/")[0])
+
+
 def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     """Context rules for numbers that are no quantity: ordinals, words, slogans, fixed expressions."""
     start, end = m.start("num"), m.end()
@@ -119,12 +130,7 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     before = text[start - 1] if start else ""
     if before == "第" or before == "每" and not unit:
         return True
-    bare_unit = unit
-    for prefix in ("万亿", "亿", "万"):
-        if bare_unit.startswith(prefix) and bare_unit != prefix:
-            bare_unit = bare_unit[len(prefix) :]
-            break
-    info = units().get(bare_unit.split("/")[0])
+    info = _unit_info(unit)
     after = text[m.end("unit") : m.end("unit") + 1] if unit else ""
     if info is not None and after and after in _not_before().get(info.unit, ""):
         return True

@@ -142,6 +142,14 @@ def mentions(text: str) -> list[tuple[int, str, Division]]:
     return out
 
 
+def place_at_start(text: str, width: int = 12) -> str:
+    """The place name a text opens with, as written (西宁市共组织… -> 西宁市), or ''."""
+    if text[:2] not in _names()[3]:  # most texts open with no place: one set lookup
+        return ""
+    found = mentions(text[:width])
+    return found[0][1] if found and found[0][0] == 0 else ""
+
+
 def _self_suffix(text: str) -> str:
     """The division suffix the text uses of itself (我市 -> 市), the most frequent one."""
     counts = {suffix: sum(text.count(w) for w in words) for suffix, words in SELF_WORDS.items()}

@@ -78,20 +78,14 @@ class _Section:
     """The headings a sentence stands under, outermost first; the innermost that says something wins."""
 
     stack: list[_Heading] = field(default_factory=list)
-
-    @property
-    def kind(self) -> str:
-        """The kind set by the innermost heading that sets one."""
-        return next((h.kind for h in reversed(self.stack) if h.kind), "")
-
-    @property
-    def time(self) -> TimeExpr | None:
-        """The time expression of the innermost heading that has one."""
-        return next((h.time for h in reversed(self.stack) if h.time is not None), None)
+    kind: str = ""  # set by the innermost heading that sets one
+    time: TimeExpr | None = None  # of the innermost heading that has one
 
     def enter(self, heading: _Heading) -> None:
         """Open a heading: it closes those of its own level and below."""
         self.stack = [h for h in self.stack if h.level < heading.level] + [heading]
+        self.kind = next((h.kind for h in reversed(self.stack) if h.kind), "")
+        self.time = next((h.time for h in reversed(self.stack) if h.time is not None), None)
 
 
 @cache

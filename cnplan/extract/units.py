@@ -46,8 +46,9 @@ def unit_pattern() -> str:
     return rf"(?:(?:{prefixes})?(?:{alt})(?:/(?:{per}))?|(?:{prefixes})(?![\p{{Han}}]))"
 
 
+@cache
 def split_multiplier(unit: str) -> tuple[float, str]:
-    """Split a written unit into its multiplier and bare unit: 万人次 -> (1e4, 人次)."""
+    """Split a written unit into its multiplier and bare unit: 万人次 -> (1e4, 人次) (cached: units are few)."""
     table = units()
     factor = 1.0
     bare = unit.replace("％", "%").strip()

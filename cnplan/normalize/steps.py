@@ -25,7 +25,7 @@ _HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in 
 _HALFWIDTH[0x3000] = 0x20
 
 
-def _char_class(codepoints: Iterable[int]) -> str:
+def char_class(codepoints: Iterable[int]) -> str:
     """A regex character class of code points, written as ranges (re scans a class fast; regex does not)."""
     ranges: list[list[int]] = []
     for cp in sorted(codepoints):
@@ -37,7 +37,7 @@ def _char_class(codepoints: Iterable[int]) -> str:
     return f"[{body}]"
 
 
-_HALFWIDTH_RUN = re.compile(_char_class(_HALFWIDTH) + "+")
+_HALFWIDTH_RUN = re.compile(char_class(_HALFWIDTH) + "+")
 
 _SPACES_NEAR_CJK = regex.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])")
 _SPACES_DIGIT_SIGN = regex.compile(r"(?<=\d)[ \t]+(?=[%.])|(?<=\d\.)[ \t]+(?=\d)")
@@ -57,7 +57,7 @@ _RADICALS = {
 }
 
 
-_RADICAL_RUN = re.compile(_char_class(_RADICALS) + "+")
+_RADICAL_RUN = re.compile(char_class(_RADICALS) + "+")
 
 
 def fold_radicals(text: str) -> str:
@@ -92,9 +92,19 @@ def _boilerplate_rules() -> tuple[tuple[str, str, int], ...]:
     return tuple((r["phrase"], r["action"], int(r["max_len"])) for r in rows)
 
 
+@cache
+def _boilerplate_phrases() -> re.Pattern[str] | None:
+    """Any phrase of the boilerplate lexicon, to pass over texts that have none at C speed."""
+    phrases = [phrase for phrase, _, _ in _boilerplate_rules()]
+    return re.compile("|".join(map(re.escape, phrases))) if phrases else None
+
+
 def drop_boilerplate(text: str) -> str:
     """Drop web-page furniture lines named in the boilerplate lexicon."""
     rules = _boilerplate_rules()
+    anywhere = _boilerplate_phrases()
+    if anywhere is None or not anywhere.search(text):
+        return text
     out: list[str] = []
     skipping = False
     for line in text.split("\n"):
@@ -233,6 +243,9 @@ def fix_decimal_comma(text: str) -> str:
     return _DECIMAL_COMMA.sub(r"\1.\2", text)
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def squeeze_blank_lines(text: str) -> str:
     """Collapse runs of blank lines into one and trim the ends."""
-    return regex.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
