@@ -12,7 +12,7 @@ import click
 from cnplan import __version__
 from cnplan.corpus import load, terms_frame
 from cnplan.errors import CnplanError
-from cnplan.extract import COLUMNS, iter_frames
+from cnplan.extract import COLUMNS, iter_frames, render_indicators
 from cnplan.lexicon import LexiconError
 from cnplan.match import Matcher, load_catalog
 from cnplan.match.matcher import DEFAULT_MIN_SCORE
@@ -21,7 +21,6 @@ from cnplan.output import (
     TableWriter,
     atomic_write_text,
     format_for,
-    render_rows,
     table_to_string,
     write_table,
 )
@@ -186,7 +185,7 @@ def _emit_rows(
             for df in iter_frames(paths, failures, jobs, matcher=matcher):
                 writer.write(df)
         return
-    pieces = iter_frames(paths, failures, jobs, render=partial(render_rows, fmt=fmt), matcher=matcher)
+    pieces = iter_frames(paths, failures, jobs, render=partial(render_indicators, fmt=fmt), matcher=matcher)
     if output:
         with TableWriter(output, COLUMNS, fmt, excel) as writer:
             for text in pieces:

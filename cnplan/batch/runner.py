@@ -26,7 +26,7 @@ from cnplan.extract import COLUMNS, extract_normalized, values_frame
 from cnplan.extract.region import detect_region
 from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
-from cnplan.output import TableWriter, atomic_write, atomic_write_text, render_rows, write_table
+from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
 from cnplan.read import detect_format, display, read_bytes
 
@@ -157,8 +157,8 @@ def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record
         "rows": values,
         "terms": [list(t) for t in terms],
         # CSV rendered here, in the worker, so that assembling the tables costs the parent little
-        "indicators_csv": render_rows(values_frame(values), "csv"),
-        "terms_csv": render_rows(pd.DataFrame(terms, columns=TERM_COLUMNS), "csv"),
+        "indicators_csv": csv_rows(values),
+        "terms_csv": csv_rows(terms),
     }
     text = json.dumps(payload, ensure_ascii=False)
     atomic_write(state, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -7,6 +7,7 @@ from cnplan.extract.table import (
     extract_frame,
     extract_normalized,
     iter_frames,
+    render_indicators,
     rows_frame,
     values_frame,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "extract_frame",
     "extract_normalized",
     "iter_frames",
+    "render_indicators",
     "rows_frame",
     "values_frame",
 ]

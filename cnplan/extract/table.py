@@ -19,6 +19,7 @@ from cnplan.extract.region import detect_region, gazetteer
 from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
 from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, normalize
+from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
 from cnplan.segment import tokenizer
@@ -358,30 +359,36 @@ def _extract_file(item: tuple[Path, str], matcher: Matcher | None) -> list[Indic
         return exc
 
 
+def render_indicators(rows: list[Indicator], fmt: str) -> str:
+    """A document's rows as text to append to a table: CSV rows (written directly) or JSON Lines."""
+    if fmt == "csv":
+        return csv_rows(r.values() for r in rows)
+    return render_rows(rows_frame(rows), fmt)
+
+
 def _extract_file_frame(
     item: tuple[Path, str],
-    render: Callable[[pd.DataFrame], object] | None = None,
+    render: Callable[[list[Indicator]], object] | None = None,
     matcher: Matcher | None = Matcher(),
 ) -> object:
-    """The typed frame of one file, rendered if asked (in the worker, to spare the parent), or its error."""
+    """The typed frame of one file, or its rows rendered (in the worker, to spare the parent), or its error."""
     result = _extract_file(item, matcher)
     if isinstance(result, CnplanError):
         return result
-    frame = rows_frame(result)
-    return render(frame) if render else frame
+    return render(result) if render else rows_frame(result)
 
 
 def iter_frames(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
-    render: Callable[[pd.DataFrame], object] | None = None,
+    render: Callable[[list[Indicator]], object] | None = None,
     matcher: Matcher | None = Matcher(),
 ) -> Iterator:
     """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
 
-    With ``render`` (a picklable function), each frame is rendered (to CSV text, say) in the worker
-    and the rendering is yielded instead. Memory holds a few documents at a time, never the corpus.
+    With ``render`` (a picklable function, render_indicators say), each document's rows are rendered
+    (to CSV text, say) in the worker and the rendering is yielded instead of a frame. Memory holds a few documents at a time, never the corpus.
     """
     work = partial(_extract_file_frame, render=render, matcher=matcher)
     items = list(walk(paths))  # file names only, so the pool knows how many there are
