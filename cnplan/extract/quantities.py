@@ -124,9 +124,10 @@ def _unit_info(unit: str) -> UnitInfo | None:
 def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     """Context rules for numbers that are no quantity: ordinals, words, slogans, fixed expressions."""
     start, end = m.start("num"), m.end()
-    if m.group("pct"):
+    pct, num, unit = m.group("pct", "num", "unit")
+    if pct:
         return False  # 百分之百 is a figure even when quoted for emphasis
-    num, unit = m.group("num"), m.group("unit") or ""
+    unit = unit or ""
     before = text[start - 1] if start else ""
     if before == "第" or before == "每" and not unit:
         return True
@@ -175,27 +176,27 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in the text, in order, with spans into the text."""
     out = []
     for m in _pattern().finditer(text):
-        unit = m.group("unit") or ""
-        pct = bool(m.group("pct"))
-        if pct:
-            unit = "%"
+        pct, num, num2, u1, inside, written, after = m.group(
+            "pct", "num", "num2", "u1", "inside", "unit", "after"
+        )
+        unit = "%" if pct else written or ""
         if not unit or _is_no_quantity(text, m):
             continue
-        value = parse_number(m.group("num"))
+        value = parse_number(num)
         if value is None:
             continue
-        value_max = parse_number(m.group("num2")) if m.group("num2") else None
-        if m.group("u1") and m.group("u1") != unit:
+        value_max = parse_number(num2) if num2 else None
+        if u1 and u1 != unit:
             continue  # 3项-5个: not a range of one unit
         if value_max is not None and value_max <= value:
             continue
         comparator, cue = "=", ""
         before_op, before_word = _comparator_before(text, m.start())
-        if m.group("after"):
-            cue = m.group("after")
+        if after:
+            cue = after
             comparator = _comparators()["after"][cue]
-        elif m.group("inside"):
-            cue = m.group("inside")
+        elif inside:
+            cue = inside
             comparator = _comparators()["inside"][cue]
         elif before_op:
             comparator, cue = before_op, before_word
@@ -204,7 +205,7 @@ def find_quantities(text: str) -> list[Quantity]:
         value_base, unit_base = to_base(value, unit)
         value_max_base = None if value_max is None else to_base(value_max, unit)[0]
         start = m.start()
-        end = m.end("unit") if m.group("unit") else m.end("num")
+        end = m.end("unit") if written else m.end("num")
         out.append(
             Quantity(
                 value,
