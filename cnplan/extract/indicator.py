@@ -13,6 +13,7 @@ from cnplan.extract.region import place_at_start
 from cnplan.extract.timing import TimeExpr
 from cnplan.extract.units import units
 from cnplan.segment import segment
+from cnplan.segment import words as cut_words
 
 BEFORE_BOUNDARY = "，,；;。！？!?：:、\n"
 AFTER_BOUNDARY = "，,；;。！？!?：:\n"
@@ -20,7 +21,7 @@ AFTER_BOUNDARY = "，,；;。！？!?：:\n"
 AFTER_BLOCK = set("以左上下等为和及与或、")
 MAX_LEN = 32
 QUOTES = '“”"‘’《》「」『』'
-LIST_MARKER = regex.compile(
+LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
     r"|其一|其二|首先|其次|再次|最后)+"
 )
@@ -72,13 +73,14 @@ def _filler_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
-_NO_QUOTES = str.maketrans("", "", QUOTES)
+_QUOTE_CHARS = re.compile(f"[{QUOTES}]")
+_LAST_BEFORE_BOUNDARY = regex.compile(f"[{regex.escape(BEFORE_BOUNDARY)}]", regex.REVERSE)
 
 
 def trim(phrase: str) -> str:
     """Strip list markers, quotes, fillers, cues and verbs of achievement from a phrase's edges."""
     front, end = _filler_patterns()
-    phrase = phrase.translate(_NO_QUOTES).strip()
+    phrase = _QUOTE_CHARS.sub("", phrase).strip()
     previous = None
     while phrase != previous:
         previous = phrase
@@ -93,7 +95,7 @@ def _cut_long(phrase: str) -> str:
     """Keep the last words of an over-long phrase, cut at word boundaries."""
     if len(phrase) <= MAX_LEN:
         return phrase
-    words = [t.text for t in segment(phrase)]
+    words = cut_words(phrase)
     kept: list[str] = []
     for word in reversed(words):
         if kept and len(word) + sum(map(len, kept)) > MAX_LEN:
@@ -165,11 +167,8 @@ def _drop_place(phrase: str) -> str:
 
 def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr]) -> str:
     """The phrase between the last clause break (or previous quantity) and the quantity."""
-    start = floor
-    for i in range(q.start - 1, floor - 1, -1):
-        if sentence[i] in BEFORE_BOUNDARY:
-            start = i + 1
-            break
+    boundary = _LAST_BEFORE_BOUNDARY.search(sentence, floor, q.start)
+    start = boundary.end() if boundary else floor
     raw = sentence[start : q.start]
     raw = _drop_spans(raw, start, [(t.start, t.end) for t in times])
     if q.cue and raw.endswith(q.cue):
@@ -180,10 +179,10 @@ def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr])
 def _until_stop(chunk: str) -> str:
     """The words of a chunk up to the first word that ends a noun phrase."""
     words: list[str] = []
-    for tok in segment(chunk):
-        if tok.text in _after_stops():
+    for word in cut_words(chunk):
+        if word in _after_stops():
             break
-        words.append(tok.text)
+        words.append(word)
     return "".join(words)
 
 

@@ -8,7 +8,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.extract.numbers import NUMBER, is_chinese, parse_number
+from cnplan.extract.numbers import CHINESE_NUMERAL_CHARS, NUMBER, is_chinese, parse_number
 from cnplan.extract.units import UnitInfo, to_base, unit_pattern, units
 
 RANGE_SIGNS = "-－—–~～至到"
@@ -172,9 +172,14 @@ def _not_before() -> dict[str, str]:
     return {row["unit"]: row.get("not_before", "") for row in lexicon.table("units.csv", ("unit",))}
 
 
+_NUMERAL = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in the text, in order, with spans into the text."""
-    out = []
+    out: list[Quantity] = []
+    if not _NUMERAL.search(text):  # no digit, no numeral: nothing for the full pattern to find
+        return out
     for m in _pattern().finditer(text):
         pct, num, num2, u1, inside, written, after = m.group(
             "pct", "num", "num2", "u1", "inside", "unit", "after"

@@ -10,7 +10,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.segment import segment
+from cnplan.segment import words as cut_words
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 TITLE_ZONE = 150
@@ -111,7 +111,11 @@ def _word_starts(text: str, i: int, cache: dict[int, frozenset[int]]) -> frozens
     """Word-start positions of the block around i (and its end), cut once per block."""
     start, end = _han_block(text, i)
     if start not in cache:
-        cache[start] = frozenset(t.start + start for t in segment(text[start:end])) | {end}
+        starts, pos = {end}, start
+        for word in cut_words(text[start:end]):
+            starts.add(pos)
+            pos += len(word)
+        cache[start] = frozenset(starts)
     return cache[start]
 
 

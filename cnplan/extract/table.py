@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache, partial
+from operator import attrgetter
 from pathlib import Path
 
 import pandas as pd
@@ -59,10 +60,11 @@ class Indicator:
 
     def values(self) -> tuple:
         """The row's values in column order (a shallow, fast asdict)."""
-        return tuple(getattr(self, name) for name in COLUMNS)
+        return _column_values(self)
 
 
 COLUMNS = [f.name for f in fields(Indicator)]
+_column_values = attrgetter(*COLUMNS)
 
 
 @dataclass(frozen=True)

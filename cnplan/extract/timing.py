@@ -65,6 +65,13 @@ def _pattern() -> regex.Pattern[str]:
     )
 
 
+@cache
+def _hint() -> regex.Pattern[str]:
+    """What every time expression holds: a digit, 年 (years, 民国), a period name or a relative word."""
+    words = sorted([*periods(), *RELATIVE], key=len, reverse=True)
+    return regex.compile(r"\d|年|" + "|".join(words))
+
+
 def _roc_year(text: str) -> int | None:
     """Gregorian year of a 民国 year number written in digits or Chinese numerals."""
     from cnplan.extract.numbers import parse_number
@@ -75,7 +82,9 @@ def _roc_year(text: str) -> int | None:
 
 def find_time_exprs(text: str, doc_year: int | None = None, taiwan: bool = False) -> list[TimeExpr]:
     """Time expressions in a text, relative ones resolved against doc_year when known."""
-    out = []
+    out: list[TimeExpr] = []
+    if not _hint().search(text):
+        return out
     for m in _pattern().finditer(text):
         deadline = bool(m.group("dl") and m.group("dl") not in ("截至", "截止", "截止到")) or m.group(
             "tail"
