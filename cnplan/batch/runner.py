@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, values_frame
 from cnplan.extract.region import detect_region
+from cnplan.extract.table import warm_up
 from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
@@ -172,9 +174,10 @@ def _process_indexed(item: tuple[int, Task]) -> tuple[int, Record]:
 
 def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
     """(index, record) of the tasks as they finish, on one core or a pool of processes."""
-    from cnplan.segment import tokenizer
-
-    yield from pool_map(_process_indexed, list(enumerate(tasks)), jobs, ordered=False, warm=tokenizer)
+    matcher = tasks[0].matcher if tasks else None
+    yield from pool_map(
+        _process_indexed, list(enumerate(tasks)), jobs, ordered=False, warm=partial(warm_up, matcher)
+    )
 
 
 def output_names(fmt: str) -> dict[str, str]:

@@ -380,6 +380,12 @@ def _extract_file_frame(
     return render(result) if render else rows_frame(result)
 
 
+def warm_up(matcher: Matcher | None = Matcher()) -> None:
+    """Load the tokenizer and every lexicon extraction uses, so forked workers inherit them built."""
+    tokenizer()
+    extract_normalized(normalize("到2025年，高新技术企业达到5家。"), "", matcher)
+
+
 def iter_frames(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
@@ -394,7 +400,7 @@ def iter_frames(
     """
     work = partial(_extract_file_frame, render=render, matcher=matcher)
     items = list(walk(paths))  # file names only, so the pool knows how many there are
-    for result in pool_map(work, items, jobs, warm=tokenizer):
+    for result in pool_map(work, items, jobs, warm=partial(warm_up, matcher)):
         if isinstance(result, CnplanError):
             if on_error is None:
                 raise result
