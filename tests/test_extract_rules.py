@@ -50,6 +50,8 @@ def test_parse_number(text, value):
         ("城市清洁能源使用率≥70%", (70, None, "%", ">=")),
         ("1万5千人", (15000, None, "人", "=")),
         ("三次获得先进市", (3, None, "次", "=")),
+        # the unit is required, so a numeral may give back its last character to the unit
+        ("节约用电三千瓦时", (3, None, "千瓦时", "=")),
     ],
 )
 def test_quantities(text, expected):
