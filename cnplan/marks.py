@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 SENTENCE_END = "。！？；!?;"
@@ -11,3 +13,21 @@ LINE_END_PUNCT = SENTENCE_END + "：:”’」』）)】"
 HEADING_MARKER = regex.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+[章节部分篇])"
 )
+
+
+@cache
+def _any_of(chars: str, reverse: bool) -> regex.Pattern[str]:
+    """A pattern of any one of the characters (scanning backwards if reverse), compiled once."""
+    return regex.compile(f"[{regex.escape(chars)}]", regex.REVERSE if reverse else 0)
+
+
+def first_of(chars: str, text: str, start: int = 0, end: int | None = None) -> int:
+    """Position of the first of the characters in text[start:end], or -1: one scan, not a find per mark."""
+    m = _any_of(chars, False).search(text, start, len(text) if end is None else end)
+    return m.start() if m else -1
+
+
+def last_of(chars: str, text: str, start: int = 0, end: int | None = None) -> int:
+    """Position of the last of the characters in text[start:end], or -1: one scan, not an rfind per mark."""
+    m = _any_of(chars, True).search(text, start, len(text) if end is None else end)
+    return m.start() if m else -1

@@ -12,6 +12,7 @@ from cnplan.extract.quantities import Quantity
 from cnplan.extract.region import place_at_start
 from cnplan.extract.timing import TimeExpr
 from cnplan.extract.units import units
+from cnplan.marks import first_of, last_of
 from cnplan.segment import segment
 from cnplan.segment import words as cut_words
 
@@ -74,7 +75,6 @@ def _filler_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _QUOTE_CHARS = re.compile(f"[{QUOTES}]")
-_LAST_BEFORE_BOUNDARY = regex.compile(f"[{regex.escape(BEFORE_BOUNDARY)}]", regex.REVERSE)
 
 
 def trim(phrase: str) -> str:
@@ -126,13 +126,13 @@ def _attributes() -> tuple[str, ...]:
 
 
 SCOPE_WORDS = frozenset({"共", "共计", "合计", "累计", "总计"})
-_SCOPE_CHARS = regex.compile("[" + "".join(sorted(set("".join(SCOPE_WORDS)))) + "]")
+_SCOPE_CHARS = "".join(sorted(set("".join(SCOPE_WORDS))))
 CLAUSE_BREAK = "，,；;。！？!?：:"
 
 
 def _after_scope_word(raw: str) -> str:
     """The part of a phrase after its last scope word (经财政部门审核共返还财政奖励 -> 返还财政奖励)."""
-    if not _SCOPE_CHARS.search(raw):  # no scope word can be there: spare the segmenter
+    if first_of(_SCOPE_CHARS, raw) < 0:  # no scope word can be there: spare the segmenter
         return raw
     cut = -1
     for tok in segment(raw):
@@ -143,7 +143,7 @@ def _after_scope_word(raw: str) -> str:
 
 def clause_subject(sentence: str, start: int) -> str:
     """The subject at the head of the clause holding a position: the words before its first verb."""
-    begin = max(sentence.rfind(ch, 0, start) for ch in CLAUSE_BREAK) + 1
+    begin = last_of(CLAUSE_BREAK, sentence, 0, start) + 1
     clause = _QUOTED.sub("", sentence[begin:start])
     _, end = _fillers()
     cut = len(clause)
@@ -167,8 +167,8 @@ def _drop_place(phrase: str) -> str:
 
 def before_phrase(sentence: str, q: Quantity, floor: int, times: list[TimeExpr]) -> str:
     """The phrase between the last clause break (or previous quantity) and the quantity."""
-    boundary = _LAST_BEFORE_BOUNDARY.search(sentence, floor, q.start)
-    start = boundary.end() if boundary else floor
+    boundary = last_of(BEFORE_BOUNDARY, sentence, floor, q.start)
+    start = boundary + 1 if boundary >= 0 else floor
     raw = sentence[start : q.start]
     raw = _drop_spans(raw, start, [(t.start, t.end) for t in times])
     if q.cue and raw.endswith(q.cue):
@@ -301,7 +301,7 @@ def distribute(
         run = _run_after(sentence, quantities, m.end())
         if len(run) < 2:
             continue
-        begin = max(sentence.rfind(ch, 0, m.start()) for ch in CLAUSE_BREAK) + 1
+        begin = last_of(CLAUSE_BREAK, sentence, 0, m.start()) + 1
         subject = _drop_spans(sentence[begin : m.start()], begin, [(t.start, t.end) for t in times])
         items = [trim(x) for x in ITEM_SEP.split(subject) if trim(x)]
         if len(items) != len(run):

@@ -10,6 +10,7 @@ import regex
 from cnplan import lexicon
 from cnplan.extract.numbers import CHINESE_NUMERAL_CHARS, NUMBER, is_chinese, parse_number
 from cnplan.extract.units import UnitInfo, to_base, unit_pattern, units
+from cnplan.marks import first_of, last_of
 
 RANGE_SIGNS = "-－—–~～至到"
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
@@ -94,20 +95,15 @@ def _in_title(text: str, start: int) -> bool:
     return text.rfind(TITLE_OPEN, 0, start) > text.rfind(TITLE_CLOSE, 0, start)
 
 
-_LAST_OPEN = regex.compile(f"[{OPEN_QUOTES}]", regex.REVERSE)
-_CLOSE = regex.compile(f"[{CLOSE_QUOTES}]")
-
-
 def _in_slogan(text: str, start: int, end: int) -> bool:
     """True when the quantity sits in a quoted phrase, a slogan rather than a measurement."""
-    left = _LAST_OPEN.search(text, 0, start)
-    if left is None:
+    left = last_of(OPEN_QUOTES, text, 0, start)
+    if left < 0:
         return False
-    right = _CLOSE.search(text, end)
-    if right is None:
+    right = first_of(CLOSE_QUOTES, text, end)
+    if right < 0:
         return False
-    between_close = _CLOSE.search(text, left.start(), start)
-    return between_close is None and right.start() - left.start() - 1 <= SLOGAN_MAX
+    return first_of(CLOSE_QUOTES, text, left, start) < 0 and right - left - 1 <= SLOGAN_MAX
 
 
 @cache

@@ -18,6 +18,7 @@ from cnplan.extract import context, indicator
 from cnplan.extract.quantities import Quantity, find_quantities
 from cnplan.extract.region import detect_region, gazetteer
 from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
+from cnplan.marks import first_of, last_of
 from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, normalize
 from cnplan.output import csv_rows, render_rows
@@ -26,8 +27,6 @@ from cnplan.read import Document, read, walk
 from cnplan.segment import tokenizer
 
 CLAUSE_BREAKS = "，,；;。！？!?"
-_BREAK = regex.compile(f"[{CLAUSE_BREAKS}]")
-_LAST_BREAK = regex.compile(f"[{CLAUSE_BREAKS}]", regex.REVERSE)
 OPENING_CLAUSE = 10
 COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比)$")
 
@@ -156,10 +155,8 @@ def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
 
 def _cue_scope(sentence: str, end: int) -> str:
     """The text whose cue words speak for a quantity: its clause, and a short opening clause."""
-    last = _LAST_BREAK.search(sentence, 0, end)
-    start = last.start() + 1 if last else 0
-    first_break = _BREAK.search(sentence)
-    first = first_break.start() if first_break else -1
+    start = last_of(CLAUSE_BREAKS, sentence, 0, end) + 1
+    first = first_of(CLAUSE_BREAKS, sentence)
     opening = sentence[: first + 1] if 0 <= first <= OPENING_CLAUSE and first < start else ""
     return opening + sentence[start:end]
 
@@ -396,7 +393,8 @@ def iter_frames(
     """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
 
     With ``render`` (a picklable function, render_indicators say), each document's rows are rendered
-    (to CSV text, say) in the worker and the rendering is yielded instead of a frame. Memory holds a few documents at a time, never the corpus.
+    (to CSV text, say) in the worker and the rendering is yielded instead of a frame. Memory holds a
+    few documents at a time, never the corpus.
     """
     work = partial(_extract_file_frame, render=render, matcher=matcher)
     items = list(walk(paths))  # file names only, so the pool knows how many there are
