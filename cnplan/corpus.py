@@ -6,13 +6,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cnplan.errors import CnplanError
 from cnplan.normalize import NormalizedText, normalize
 from cnplan.read import Document, read, walk
 from cnplan.segment import term_counts
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TERM_COLUMNS = ["doc", "part", "term", "count"]
 
@@ -56,6 +58,8 @@ def terms_frame(
     min_len: int = 2,
 ) -> pd.DataFrame:
     """Tidy term counts (doc, part, term, count) of every document, most frequent first per article."""
+    import pandas as pd
+
     rows = []
     for item in load(paths):
         if item.error is not None:

@@ -9,10 +9,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cnplan.errors import CnplanError
+
+if TYPE_CHECKING:  # imported where a table is read or an empty parquet written
+    import pandas as pd
 
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -120,7 +122,7 @@ class TableWriter:
             encoding = "utf-8-sig" if self.excel and self.fmt == "csv" else "utf-8"
             self._file = open(self._tmp, "w", encoding=encoding, newline="")
             if self.fmt == "csv":
-                self._file.write(pd.DataFrame(columns=self.columns).to_csv(index=False))
+                self._file.write(csv_rows([self.columns]))
         return self
 
     def write(self, df: pd.DataFrame) -> None:
@@ -155,6 +157,8 @@ class TableWriter:
                 self._file.close()
             if self.fmt == "parquet" and exc_type is None:
                 if self._parquet is None:
+                    import pandas as pd
+
                     pd.DataFrame(columns=self.columns).to_parquet(self._tmp, index=False)
                 else:
                     self._parquet.close()
@@ -168,6 +172,8 @@ class TableWriter:
 
 def read_table(path: str | os.PathLike[str], required: tuple[str, ...] = ()) -> pd.DataFrame:
     """A table written by cnplan (csv, jsonl or parquet, by extension), checking its columns."""
+    import pandas as pd
+
     fmt = format_for(os.fspath(path), None)
     try:
         if fmt == "parquet":

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 from functools import cache, partial
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import regex
 
 from cnplan import lexicon
@@ -25,6 +25,9 @@ from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
 from cnplan.segment import tokenizer
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: `cnplan extract` to CSV starts without it
+    import pandas as pd
 
 CLAUSE_BREAKS = "，,；;。！？!?"
 OPENING_CLAUSE = 10
@@ -328,6 +331,8 @@ def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
 
 def values_frame(values: list) -> pd.DataFrame:
     """A typed DataFrame from rows given as value sequences in column order."""
+    import pandas as pd
+
     df = pd.DataFrame(values, columns=COLUMNS)
     df["year"] = df["year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
@@ -343,6 +348,8 @@ def extract_frame(
     matcher: Matcher | None = Matcher(),
 ) -> pd.DataFrame:
     """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
+    import pandas as pd
+
     frames = list(iter_frames(paths, on_error, jobs, matcher=matcher))
     if not frames:
         return rows_frame([])

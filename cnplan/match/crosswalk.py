@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from cnplan.errors import CnplanError
 from cnplan.match.matcher import Matcher, entry_of, match_names, similarity
 from cnplan.match.names import family_mask, guard_key, normalize_name, sorted_words, unit_family
 from cnplan.output import read_table
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames
+    import pandas as pd
 
 COLUMNS = ["name", "unit", "cluster", "canonical", "indicator_id", "score", "docs", "rows"]
 KEY = ["name", "unit"]
@@ -26,6 +29,8 @@ CHUNK = 512  # names scored at a time against all names: bounds memory for large
 
 def name_stats(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Distinct (indicator name, bare unit) of indicator tables: how many documents and rows use each."""
+    import pandas as pd
+
     pieces = [t[["doc", "indicator", "unit_base"]] for t in tables if len(t)]
     if not pieces:
         return pd.DataFrame(columns=[*KEY, "docs", "rows"])
@@ -38,6 +43,8 @@ def name_stats(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 def read_crosswalk(path: str | os.PathLike[str]) -> pd.DataFrame:
     """A reviewed crosswalk file; it must have name, unit, cluster and canonical columns."""
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -83,6 +90,8 @@ def build_crosswalk(
     tables: Iterable[pd.DataFrame], matcher: Matcher = Matcher(), reviewed: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The crosswalk of the names of indicator tables; names in `reviewed` keep their reviewed cluster."""
+    import pandas as pd
+
     stats = name_stats(tables)
     if reviewed is not None and len(reviewed):
         stats = stats.merge(
