@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cache, partial
@@ -20,7 +21,7 @@ from cnplan.extract.region import detect_region, gazetteer
 from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
 from cnplan.marks import first_of, last_of
 from cnplan.match.matcher import Matcher, match_names
-from cnplan.normalize import NormalizedText, Part, normalize
+from cnplan.normalize import NormalizedText, Part, Sentence, normalize
 from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
@@ -216,6 +217,15 @@ def _is_taiwan(region: str, text: str) -> bool:
     return region in _taiwan_names()
 
 
+_PART = attrgetter("part")
+
+
+def _sentences_of(norm: NormalizedText, part: Part) -> tuple[Sentence, ...]:
+    """The sentences of one article (they are in document order, so an article's are one run)."""
+    first = bisect_left(norm.sentences, part.index, key=_PART)
+    return norm.sentences[first : bisect_right(norm.sentences, part.index, lo=first, key=_PART)]
+
+
 def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     """Rows of one article of a normalized document."""
     text = norm.text
@@ -225,9 +235,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     section = _Section()
     carried: TimeExpr | None = None
     rows: list[Indicator] = []
-    for s in norm.sentences:
-        if s.part != part.index:
-            continue
+    for s in _sentences_of(norm, part):
         sentence = text[s.start : s.end]
         line_start = s.start == 0 or text[s.start - 1] == "\n"
         line_end = text.find("\n", s.start)

@@ -98,13 +98,12 @@ def split_sentences(text: str, parts: tuple[Part, ...]) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     part_i = 0
     for m in _SENTENCE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start >= end:
+        raw = m.group()
+        kept = raw.strip()  # str.strip drops what str.isspace calls white space
+        if not kept:
             continue
+        start = m.start() + len(raw) - len(raw.lstrip())
+        end = start + len(kept)
         while part_i + 1 < len(parts) and start >= parts[part_i + 1].start:
             part_i += 1
         out.append(Sentence(len(out), start, end, parts[part_i].index))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -41,10 +42,13 @@ def count_traditional(text: str) -> int:
     return sum(1 for ch in text if ch in trad)
 
 
+_NOT_HAN = re.compile("[^\u4e00-\u9fff]+")
+
+
 def detect_script(text: str, sample: int = 5000) -> str:
     """'traditional', 'simplified' or 'mixed', from a scan of the text's first characters."""
     head = text[:sample]
-    han = sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff")
+    han = len(_NOT_HAN.sub("", head))  # the Han characters, counted in C
     if not han:
         return "simplified"
     share = count_traditional(head) / han
