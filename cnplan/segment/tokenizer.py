@@ -65,7 +65,8 @@ def _planning_terms() -> list[tuple[str, int]]:
 def _dictionary() -> str:
     """jieba's own dictionary file, the one both engines cut with (found without importing jieba)."""
     spec = importlib.util.find_spec("jieba")
-    assert spec is not None and spec.origin is not None, "jieba is a dependency of cnplan"
+    if spec is None or spec.origin is None:
+        raise ImportError("cnplan cuts words with jieba's dictionary: pip install jieba")
     return os.path.join(os.path.dirname(spec.origin), "dict.txt")
 
 
