@@ -2,7 +2,8 @@
 
 A predicted row matches a gold row of the same document when base values and base units are
 equal, range ends agree and the indicators are similar (partial ratio >= 50); each row matches
-at most once, most similar first. Strict: kind and year right too. Full: strict, comparator right
+at most once: first a prediction whose sentence holds the gold quote, then one whose sentence nearly
+holds it (partial ratio >= 80), each most similar first. Strict: kind and year right too. Full: strict, comparator right
 and the indicator named nearly as the gold names it (ratio >= 70).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,6 +22,9 @@ from rapidfuzz import fuzz
 from cnplan.extract.units import MULTIPLIERS, units
 
 MATCH_SIMILARITY = 50
+PLACE_SIMILARITY = 80
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，：", "0123456789.%,:")
+_WHITE = re.compile(r"\s+")
 NAME_SIMILARITY = 70
 DOC_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 Row = dict[str, Any]
@@ -96,7 +101,9 @@ def load_gold(path: str | Path) -> list[Row]:
 
 def load_pred(path: str | Path) -> list[Row]:
     """Predicted rows of an indicator table (CSV), with base values computed."""
-    df = pd.read_csv(path, dtype={"unit": str, "indicator": str, "kind": str, "comparator": str})
+    df = pd.read_csv(
+        path, dtype={"unit": str, "indicator": str, "kind": str, "comparator": str, "sentence": str}
+    )
     missing = {"doc", "indicator", "value", "unit"} - set(df.columns)
     if missing:
         raise ValueError(f"{path}: the table lacks columns {sorted(missing)}")
@@ -118,8 +125,23 @@ def _close(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
+def _squeeze(text: object) -> str:
+    """Text without white space, full-width digits and signs as ASCII: for comparing a quote with a sentence."""
+    return _WHITE.sub("", "" if is_blank(text) else str(text)).translate(_FULL_WIDTH)
+
+
+def place(quote: object, sentence: object) -> int:
+    """How surely a predicted sentence is where the gold quote stands: 2 holds it, 1 nearly, 0 not."""
+    q, s = _squeeze(quote), _squeeze(sentence)
+    if not q or not s:
+        return 0
+    if q in s:
+        return 2
+    return 1 if fuzz.partial_ratio(q, s) >= PLACE_SIMILARITY else 0
+
+
 def match(gold: list[Row], pred: list[Row]) -> list[tuple[Row, Row]]:
-    """Greedy one-to-one pairs of gold and predicted rows, most similar indicators first."""
+    """Greedy one-to-one pairs: a prediction from the gold quote's own sentence first, most similar first."""
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -129,12 +151,12 @@ def match(gold: list[Row], pred: list[Row]) -> list[tuple[Row, Row]]:
                 continue
             similarity = fuzz.partial_ratio(g["indicator"], p["indicator"]) if p["indicator"] else 0
             if similarity >= MATCH_SIMILARITY:
-                candidates.append((similarity, gi, pi))
-    candidates.sort(key=lambda c: -c[0])
+                candidates.append((place(g.get("quote"), p.get("sentence")), similarity, gi, pi))
+    candidates.sort(key=lambda c: (-c[0], -c[1]))
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
-    for _, gi, pi in candidates:
+    for _, _, gi, pi in candidates:
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)

@@ -9,22 +9,24 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.extract.timing import period_in
+from cnplan.extract.timing import period_in, roc_year
 from cnplan.marks import HEADING_MARKER
 
 TITLE_ZONE = 200
+TITLE_LINES = 2
 YEAR = regex.compile(r"(?<![\d])((?:19|20)\d\d)年")
 REVIEW_HEADING = regex.compile(r"((?:19|20)\d\d)年(?:[^。，,\n]{0,6})?工作回顾")
-OPENING_YEAR = regex.compile(
-    r"^\s*((?:19|20)\d\d)年(?:[,，是]|[^\n。]{0,12}(?:工作|要点|重点|计划|总结|报告))"
-)
+# Names of other documents: 《山东省智能制造发展规划》 in a plan's preamble says nothing of its own genre.
+QUOTED_TITLE = regex.compile(r"《[^《》\n]{0,60}》|「[^「」\n]{0,60}」")
 HEADING_TITLE = regex.compile(
     r"^([^，,。：:；;!！?？]{2,24}?)(?=[，,。：:；;!！?？]|、[\d一二三四五六七八九十]+、|$)"
 )
 ARTICLE_HEADER = regex.compile(r"^\s*(?:【篇|篇[一二三四五六七八九十\d]+\s*[:：])")
 TOP_MARKER = regex.compile(r"[一二三四五六七八九十]+、|第")
+LEAD_IN_END = ("：", ":")
 # A dominant year makes the document's year clear when it is mentioned this often and this exclusively.
 DOMINANT_MIN_COUNT, DOMINANT_MIN_SHARE = 5, 0.6
+YEAR_RULES = ("doc", "previous", "base", "period", "none")
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,68 @@ class PartContext:
     taiwan: bool
 
 
+@dataclass(frozen=True)
+class GenreDefaults:
+    """What a genre implies for a quantity with no cue and no time of its own (genre_defaults.csv)."""
+
+    kind: str
+    actual_year: str
+    target_year: str
+
+
+@dataclass(frozen=True)
+class YearSignal:
+    """A signal of the year a document is written for (doc_years.csv)."""
+
+    name: str
+    lines: int
+    offset: int
+    genres: frozenset[str]
+    pattern: regex.Pattern[str]
+
+
 @cache
 def _genres() -> tuple[tuple[str, str], ...]:
     """(word, genre) pairs, in lexicon order."""
     return tuple((r["word"], r["genre"]) for r in lexicon.table("genres.csv", ("word", "genre")))
+
+
+@cache
+def _genre_defaults() -> dict[str, GenreDefaults]:
+    """Genre -> what it implies for kind and year, validated."""
+    out = {}
+    for r in lexicon.table("genre_defaults.csv", ("kind", "actual_year", "target_year")):
+        if r["kind"] not in ("actual", "target"):
+            raise lexicon.LexiconError(f"genre_defaults.csv: kind {r['kind']!r} is not actual or target")
+        for column in ("actual_year", "target_year"):
+            if r[column] not in YEAR_RULES:
+                raise lexicon.LexiconError(f"genre_defaults.csv: {column} {r[column]!r} not in {YEAR_RULES}")
+        out[r.get("genre", "")] = GenreDefaults(r["kind"], r["actual_year"], r["target_year"])
+    if "" not in out:
+        raise lexicon.LexiconError("genre_defaults.csv: no row for the empty genre")
+    return out
+
+
+def genre_defaults(genre: str) -> GenreDefaults:
+    """What a genre implies for kind and year (the empty genre's row for an unknown one)."""
+    table = _genre_defaults()
+    return table.get(genre, table[""])
+
+
+@cache
+def _year_signals() -> tuple[YearSignal, ...]:
+    """The document-year signals, strongest first, their patterns compiled and checked."""
+    out = []
+    for r in lexicon.table("doc_years.csv", ("signal", "lines", "offset", "pattern")):
+        try:
+            pattern = regex.compile(r["pattern"], regex.M)
+        except regex.error as exc:
+            raise lexicon.LexiconError(f"doc_years.csv: {r['signal']}: bad pattern ({exc})") from None
+        if not {"y", "roc"} & set(pattern.groupindex):
+            raise lexicon.LexiconError(f"doc_years.csv: {r['signal']}: the pattern has no group y or roc")
+        genres = frozenset(g for g in r.get("genres", "").split("|") if g)
+        out.append(YearSignal(r["signal"], int(r["lines"]), int(r["offset"]), genres, pattern))
+    return tuple(out)
 
 
 @cache
@@ -49,29 +109,51 @@ def _section_words() -> tuple[tuple[str, str], ...]:
     return tuple((r["word"], r["kind"]) for r in lexicon.table("sections.csv", ("word", "kind")))
 
 
+def _leading_lines(text: str, n: int) -> str:
+    """The first n non-empty lines of a text (all of it when n is 0)."""
+    if n <= 0:
+        return text
+    lines = []
+    for line in text.split("\n", 4 * n + 8):
+        if line.strip():
+            lines.append(line)
+            if len(lines) == n:
+                break
+    return "\n".join(lines)
+
+
 def detect_genre(text: str) -> str:
-    """The genre named in the title zone of a text: gwr, summary, plan, programme, or ''."""
-    head = text[:TITLE_ZONE]
-    for word, genre in _genres():
-        if word in head:
-            return genre
+    """The genre named in the title lines, else in the opening of a text; '' when none is named."""
+    for zone in (_leading_lines(text, TITLE_LINES)[:TITLE_ZONE], text[:TITLE_ZONE]):
+        zone = QUOTED_TITLE.sub("", zone)
+        for word, genre in _genres():
+            if word in zone:
+                return genre
     return ""
 
 
+def _signal_year(match: regex.Match[str]) -> int | None:
+    """The Gregorian year a signal's match names."""
+    groups = match.groupdict()
+    if groups.get("y"):
+        return int(groups["y"])
+    return roc_year(groups["roc"]) if groups.get("roc") else None
+
+
 def detect_year(text: str, genre: str) -> int | None:
-    """The year a text is written for, when the text makes it clear; else None."""
-    review = REVIEW_HEADING.search(text)
-    if genre == "gwr" and review:
-        return int(review.group(1)) + 1
-    for line in text.split("\n", 3)[:3]:
-        m = OPENING_YEAR.match(line)
-        if m:
-            return int(m.group(1))
+    """The year a text is written for, from the first signal of doc_years.csv it holds; else None."""
+    for signal in _year_signals():
+        if signal.genres and genre not in signal.genres:
+            continue
+        m = signal.pattern.search(_leading_lines(text, signal.lines))
+        year = _signal_year(m) if m else None
+        if year is not None:
+            return year + signal.offset
     years = Counter(int(y) for y in YEAR.findall(text))
     if years:
         year, count = years.most_common(1)[0]
         if count >= DOMINANT_MIN_COUNT and count >= DOMINANT_MIN_SHARE * sum(years.values()):
-            return year + 1 if genre == "gwr" else year
+            return year + 1 if genre_defaults(genre).actual_year == "previous" else year
     return None
 
 
@@ -100,7 +182,8 @@ def heading_of(sentence: str, line_start: bool, line_len: int) -> tuple[int, str
     if marker:
         tag = marker.group()
         level = 1 if TOP_MARKER.match(tag) else 2
-    if line_start and line_len <= 40 and not sentence.rstrip().endswith(("。", "；", ";")):
+    closed = sentence.rstrip().endswith(("。", "；", ";")) or (not marker and sentence.rstrip().endswith(LEAD_IN_END))
+    if line_start and line_len <= 40 and not closed:
         return level if marker else 1, sentence
     if marker:
         rest = sentence[marker.end() :]

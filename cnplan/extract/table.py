@@ -145,7 +145,7 @@ def decide_kind(
         return section.kind, ""
     if weight == 1:
         return kind, word
-    return ("target", "") if ctx.genre in ("plan", "programme") else ("actual", "")
+    return context.genre_defaults(ctx.genre).kind, ""
 
 
 def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
@@ -169,15 +169,16 @@ def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tupl
     """(year, year_text, period) of a quantity with no time expression of its own."""
     if section.time is not None:
         return section.time.year, section.time.text, section.time.period
-    if kind == "target":
-        if ctx.genre == "plan":
-            if ctx.period:
-                return periods()[ctx.period][1], "", ctx.period
+    defaults = context.genre_defaults(ctx.genre)
+    rule = defaults.target_year if kind == "target" else defaults.actual_year
+    if rule == "period" or (rule == "base" and ctx.period):
+        if not ctx.period:
             return None, "", ""
-        return ctx.year, "", ""
-    if ctx.year is None:
+        first, last = periods()[ctx.period]
+        return (last, "", ctx.period) if rule == "period" else (first - 1, "", "")
+    if rule == "none" or ctx.year is None:
         return None, "", ""
-    return (ctx.year - 1 if ctx.genre == "gwr" else ctx.year), "", ""
+    return (ctx.year - 1 if rule == "previous" else ctx.year), "", ""
 
 
 def _heading(heading: tuple[int, str], times: list[TimeExpr], ctx: context.PartContext) -> _Heading:
@@ -257,8 +258,6 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             kind, kind_cue = decide_kind(_cue_scope(sentence, q.end), time, section, ctx, ref_year)
             if time is not None:
                 year, year_text, period = time.year, time.text, time.period
-                if time.span and kind == "actual":
-                    year = None  # a total over a whole plan period has no single reference year
             else:
                 year, year_text, period = default_year(kind, section, ctx)
             name = indicator.name(sentence, q, floor, times, previous)

@@ -72,7 +72,7 @@ def _hint() -> regex.Pattern[str]:
     return regex.compile(r"\d|年|" + "|".join(words))
 
 
-def _roc_year(text: str) -> int | None:
+def roc_year(text: str) -> int | None:
     """Gregorian year of a 民国 year number written in digits or Chinese numerals."""
     from cnplan.extract.numbers import parse_number
 
@@ -91,7 +91,7 @@ def find_time_exprs(text: str, doc_year: int | None = None, taiwan: bool = False
         ) in ("前", "以前", "之前")
         span = (m.start(), m.end())
         if m.group("roc"):
-            out.append(TimeExpr(*span, m.group(), _roc_year(m.group("rocy")), deadline=deadline))
+            out.append(TimeExpr(*span, m.group(), roc_year(m.group("rocy")), deadline=deadline))
         elif m.group("mask"):
             out.append(TimeExpr(*span, m.group(), None, deadline=deadline, masked=True))
         elif m.group("year"):
@@ -126,8 +126,15 @@ def _bare_roc_years(text: str) -> list[TimeExpr]:
     return out
 
 
+# 第十四个五年规划 is the 十四五 plan.
+_ORDINAL_PERIOD = regex.compile(r"第([一二三四五六七八九十]{1,3})个五年")
+
+
 def period_in(text: str) -> str:
-    """The first plan period named in a text (十二五), or ''."""
+    """The first plan period named in a text (十二五, or 第十二个五年 spelled out), or ''."""
     names = "|".join(sorted(periods(), key=len, reverse=True))
     m = regex.search(rf"(?<![一二三四五六七八九十])({names})(?![一二三四五六七八九十])", text)
+    spelled = _ORDINAL_PERIOD.search(text)
+    if spelled and spelled.group(1) + "五" in periods() and (not m or spelled.start() < m.start()):
+        return spelled.group(1) + "五"
     return m.group(1) if m else ""
