@@ -15,6 +15,11 @@ HEADING_MARKER = regex.compile(
 )
 
 
+def display_width(text: str) -> int:
+    """Display width: two columns for a CJK character, one for others."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
 @cache
 def _any_of(chars: str, reverse: bool) -> regex.Pattern[str]:
     """A pattern of any one of the characters (scanning backwards if reverse), compiled once."""

@@ -9,7 +9,7 @@ import regex
 
 from cnplan import lexicon
 from cnplan.extract.numbers import CHINESE_NUMERAL_CHARS, NUMBER, is_chinese, parse_number
-from cnplan.extract.units import UnitInfo, to_base, unit_pattern, units
+from cnplan.extract.units import UnitInfo, split_multiplier, to_base, unit_pattern, units
 from cnplan.marks import first_of, last_of
 
 RANGE_SIGNS = "-－—–~～至到"
@@ -183,10 +183,11 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = "%" if pct else written or ""
         if not unit or _is_no_quantity(text, m):
             continue
-        value = parse_number(num)
+        scale = split_multiplier(unit)[0]
+        value = parse_number(num, scale)
         if value is None:
             continue
-        value_max = parse_number(num2) if num2 else None
+        value_max = parse_number(num2, scale) if num2 else None
         if u1 and u1 != unit:
             continue  # 3项-5个: not a range of one unit
         if value_max is not None and value_max <= value:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
 import regex
 
 from cnplan import lexicon
-from cnplan.marks import LINE_END_PUNCT
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
 
 HAN = r"\p{Han}"
 # CJK punctuation and quotes that glue to Chinese text without spaces.
@@ -161,6 +163,22 @@ def close_spaces(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+# Thousands set off by a space (HK and English-style copies: 超过67 000个房间), between words, not table cells.
+_DIGIT_GROUPS = regex.compile(r"(?<=[\p{Han}，、（(：:])\d{1,3}(?: \d{3})+(?=[\p{Han}%])")
+# ○ (white circle) written for 〇 among Chinese numerals, as Taiwan's gazettes write 三○% and 二○○一.
+_CIRCLE_ZERO = regex.compile(r"(?<=[一二三四五六七八九〇])○|○(?=[一二三四五六七八九〇○])")
+
+
+def join_digit_groups(text: str) -> str:
+    """Close the spaces that set off thousands inside a number: 67 000个 -> 67000个."""
+    return _DIGIT_GROUPS.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+def fold_circle_zero(text: str) -> str:
+    """Read ○ among Chinese numerals as the numeral zero 〇: 三○% -> 三〇%."""
+    return _CIRCLE_ZERO.sub("〇", text) if "○" in text else text
+
+
 def split_glued_years(text: str) -> str:
     """Restore the dash of glued year ranges: (20112015) -> (2011-2015)."""
 
@@ -219,17 +237,80 @@ def drop_page_numbers(text: str, min_run: int = 3, min_gap: int = 150) -> str:
     return "".join(out)
 
 
-def join_broken_lines(text: str, min_len: int = 60) -> str:
-    """Re-join hard-wrapped lines: a long line that stops mid-sentence continues on the next."""
+# A text is hard-wrapped when this share of its lines stand near its widest ones, and those are
+# no wider than WRAP_MAX columns; a line this close to the wrap width stopped only for the margin.
+WRAP_SHARE, WRAP_NEAR, WRAP_MAX, WRAP_MIN_LINES = 0.4, 0.85, 120, 12
+# Page furniture of a plain-text copy: a short line repeated on every page, a bare page number.
+RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
+_BARE_NUMBER = re.compile(r"\d{1,5}")
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width (display columns) a text was hard-wrapped at, or None when its lines run free.
+
+    The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
+    a text is wrapped when at least WRAP_SHARE of its lines do.
+    """
+    widths = sorted(display_width(line) for line in lines if len(line) >= 8)
+    if len(widths) < WRAP_MIN_LINES:
+        return None
+    best, best_count = 0, 0
+    for w in sorted(set(widths)):
+        if w > WRAP_MAX:
+            break
+        count = bisect_right(widths, w) - bisect_left(widths, WRAP_NEAR * w)
+        if count >= best_count:
+            best, best_count = w, count
+    return best if best_count >= WRAP_SHARE * len(widths) else None
+
+
+def _furniture(lines: list[str]) -> set[int]:
+    """Indices of page furniture: short unpunctuated lines seen on several pages, bare page numbers."""
+    counts = Counter(line for line in lines if line and len(line) <= RUNNING_MAX_LEN)
+    out = set()
+    numbers = [(i, int(line)) for i, line in enumerate(lines) if _BARE_NUMBER.fullmatch(line)]
+    pairs = [(i, j) for (i, a), (j, b) in zip(numbers, numbers[1:]) if b == a + 1]
+    if len(pairs) >= RUNNING_MIN - 1:  # page numbers count up from page to page
+        out.update(k for pair in pairs for k in pair)
+    for i, line in enumerate(lines):
+        if counts.get(line, 0) >= RUNNING_MIN and line[-1] not in LINE_END_PUNCT and not HEADING_MARKER.match(line):
+            out.add(i)
+    return out
+
+
+def drop_page_furniture(text: str) -> str:
+    """Remove running lines and bare page numbers of a paged copy, closing the gap they leave mid-sentence."""
     lines = text.split("\n")
+    furniture = _furniture(lines)
+    if not furniture:
+        return text
+    out: list[str] = []
+    closing = False  # inside a gap left by furniture after a line that did not end its sentence
+    for i, line in enumerate(lines):
+        if i in furniture:
+            closing = bool(out) and (closing or (bool(out[-1]) and out[-1][-1] not in LINE_END_PUNCT))
+            while closing and out and not out[-1]:
+                out.pop()
+            continue
+        if closing and not line:
+            continue
+        closing = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def join_broken_lines(text: str, min_len: int = 60) -> str:
+    """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap width continues on the next."""
+    lines = text.split("\n")
+    width = wrap_width(lines)
     out: list[str] = []
     for line in lines:
+        last = out[-1] if out else ""
         if (
-            out
-            and line
-            and out[-1]
-            and len(out[-1]) >= min_len
-            and out[-1][-1] not in LINE_END_PUNCT
+            line
+            and last
+            and last[-1] not in LINE_END_PUNCT
+            and (len(last) >= min_len or (width is not None and display_width(last) >= WRAP_NEAR * width))
             and not is_part_header(line)
         ):
             out[-1] += line

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cnplan.errors import CnplanError
-from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
 
 MAX_PAGES = 20_000
 RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
@@ -165,15 +165,10 @@ def _margins(lines: list[Line]) -> _Margins | None:
     boxed = [ln for ln in lines if ln.left is not None and ln.right is not None and ln.right > ln.left]
     if len(boxed) < 3:
         return None
-    em = statistics.median(2 * (ln.right - ln.left) / _width(ln.text) for ln in boxed)
+    em = statistics.median(2 * (ln.right - ln.left) / display_width(ln.text) for ln in boxed)
     left = Counter(round(ln.left / 2) * 2 for ln in boxed).most_common(1)[0][0]
     rights = sorted(ln.right for ln in boxed)
     return _Margins(left, rights[int(0.9 * (len(rights) - 1))], em)
-
-
-def _width(text: str) -> int:
-    """Display width: two columns for a CJK character, one for others."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
 def _ends_paragraph(line: Line, nxt: Line, margins: _Margins | None, full: int) -> bool:
@@ -187,7 +182,7 @@ def _ends_paragraph(line: Line, nxt: Line, margins: _Margins | None, full: int) 
     """
     heading = HEADING_MARKER.match(nxt.text) is not None
     if margins is None or line.right is None or nxt.left is None:
-        return (heading and line.text[-1] in LINE_END_PUNCT) or _width(line.text) < 0.85 * full
+        return (heading and line.text[-1] in LINE_END_PUNCT) or display_width(line.text) < 0.85 * full
     if nxt.left > margins.left + 0.8 * margins.em:
         return True
     gap = margins.right - line.right
@@ -207,7 +202,7 @@ def join_lines(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
     """Paragraphs from the lines of all pages (a sentence runs on across a page break); page offsets."""
     everything = [ln for lines in pages for ln in lines]
     margins = _margins(everything)
-    widths = sorted(_width(ln.text) for ln in everything) or [0]
+    widths = sorted(display_width(ln.text) for ln in everything) or [0]
     full = widths[int(0.9 * (len(widths) - 1))]
     paragraphs: list[str] = []
     offsets: list[int] = []
