@@ -154,11 +154,26 @@ def place_at_start(text: str, width: int = 12) -> str:
     return found[0][1] if found and found[0][0] == 0 else ""
 
 
+# 我市 and 本市 speak as the city; 全省 is also said of the province a city ranks in (全省第一).
+FIRST_PERSON_WEIGHT = 3
+
+
 def _self_suffix(text: str) -> str:
-    """The division suffix the text uses of itself (我市 -> 市), the most frequent one."""
-    counts = {suffix: sum(text.count(w) for w in words) for suffix, words in SELF_WORDS.items()}
+    """The division suffix the text uses of itself (我市 -> 市), first-person words counting most."""
+    counts = {
+        suffix: sum(text.count(w) * (1 if w.startswith("全") else FIRST_PERSON_WEIGHT) for w in words)
+        for suffix, words in SELF_WORDS.items()
+    }
     suffix, count = max(counts.items(), key=lambda kv: kv[1])
     return suffix if count else ""
+
+
+def _as_self(name: str, division: Division, self_suffix: str) -> Division:
+    """Of the divisions a name may mean (吉林: the province or the city), the kind the text calls itself (我市)."""
+    if not self_suffix or division.suffix == self_suffix:
+        return division
+    same = [d for d in _names()[0].get(name, ()) if d.suffix == self_suffix]
+    return _best(same) if same else division
 
 
 def detect_region(text: str, min_score: float = 3.0) -> str:
@@ -166,6 +181,7 @@ def detect_region(text: str, min_score: float = 3.0) -> str:
     scores: dict[Division, float] = defaultdict(float)
     self_suffix = _self_suffix(text)
     for pos, name, d in mentions(text):
+        d = _as_self(name, d, self_suffix)
         weight = 2.0 if name == d.name else 1.0
         if pos < TITLE_ZONE:
             weight *= 3

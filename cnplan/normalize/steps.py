@@ -304,18 +304,19 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
     lines = text.split("\n")
     width = wrap_width(lines)
     out: list[str] = []
+    previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
     for line in lines:
-        last = out[-1] if out else ""
         if (
             line
-            and last
-            and last[-1] not in LINE_END_PUNCT
-            and (len(last) >= min_len or (width is not None and display_width(last) >= WRAP_NEAR * width))
+            and previous
+            and previous[-1] not in LINE_END_PUNCT
+            and (len(previous) >= min_len or (width is not None and display_width(previous) >= WRAP_NEAR * width))
             and not is_part_header(line)
         ):
             out[-1] += line
         else:
             out.append(line)
+        previous = line
     return "\n".join(out)
 
 
