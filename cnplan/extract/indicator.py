@@ -22,6 +22,7 @@ AFTER_BOUNDARY = "，,；;。！？!?：:\n"
 AFTER_BLOCK = set("以左上下等为和及与或、")
 MAX_LEN = 32
 QUOTES = '“”"‘’《》「」『』'
+OPEN_QUOTE_CHARS = "“‘「『"
 LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
     r"|其一|其二|首先|其次|再次|最后)+"
@@ -190,7 +191,7 @@ def after_phrase(sentence: str, q: Quantity, tail: int) -> str:
     """The noun phrase right after a quantity that precedes its noun (实施2项重点技术项目)."""
     if tail >= len(sentence) or sentence[tail] in AFTER_BLOCK:
         return ""
-    if not _HAN.match(sentence[tail]):
+    if not _HAN.match(sentence, tail + (sentence[tail] in OPEN_QUOTE_CHARS)):  # 56项“免申即享”政策
         return ""
     end = len(sentence)
     for i in range(tail, len(sentence)):

@@ -131,7 +131,7 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     after = text[m.end("unit") : m.end("unit") + 1] if unit else ""
     if info is not None and after and after in _not_before().get(info.unit, ""):
         return True
-    if after and after in OPEN_QUOTES:  # 三个“比以往任何时候都重要”: counting slogans
+    if after and after in OPEN_QUOTES and _counts_slogan(text, m.end("unit"), unit):
         return True
     chinese = is_chinese(num)
     if chinese:
@@ -150,6 +150,22 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     if text.startswith(_fixed_expressions(), m.start()):
         return True
     return _in_slogan(text, start, end)
+
+
+# Measure words that count slogans (三个“确保”, 五大“行动”); a quoted name after 项, 名, 户 ... names
+# what is counted (56项“免申即享”政策, 2658名“企业知心人”).
+SLOGAN_MEASURES = frozenset({"个", "大", "条", "种", "句", "字"})
+# After the closing quote, a Han character other than these continues a noun phrase: 7个“保交楼”项目.
+_PHRASE_END = frozenset("的和与及、等是为了在")
+
+
+def _counts_slogan(text: str, quote: int, unit: str) -> bool:
+    """True when a quoted phrase right after a quantity is the slogan it counts, not a name of the thing."""
+    if unit not in SLOGAN_MEASURES or unit == "%":
+        return False
+    close = first_of(CLOSE_QUOTES, text, quote)
+    nxt = text[close + 1 : close + 2] if close >= 0 else ""
+    return not (nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in _PHRASE_END)
 
 
 # Characters that form words with a following Chinese numeral (统一, 唯一, 之一, 万一, 星期一).

@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: `cnplan extract` 
 
 CLAUSE_BREAKS = "，,；;。！？!?"
 OPENING_CLAUSE = 10
-COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比)$")
+# 比2015年, 较上年, 是2015年的3.75倍: the year is the base of a comparison, not the figure's own year.
+COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比|是)$")
 
 
 @dataclass
