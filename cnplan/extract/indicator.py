@@ -241,6 +241,34 @@ def entity_of(indicator: str) -> str:
     return _NEW_PREFIX.sub("", subject_of(indicator))
 
 
+@cache
+def _event_verbs() -> tuple[str, ...]:
+    """Verbs that say which events are counted, longest first."""
+    return tuple(sorted(lexicon.words("event_verbs.txt"), key=len, reverse=True))
+
+
+@cache
+def _bare_predicates() -> frozenset[str]:
+    """Names that say what was done but not to what (完成投资)."""
+    return frozenset(lexicon.words("bare_predicates.txt"))
+
+
+def event_verb_before(sentence: str, q: Quantity, floor: int) -> str:
+    """The event verb standing right before a quantity (新建5000亩棚室 -> 新建), or ''."""
+    window = sentence[max(floor, q.start - 6) : q.start]
+    if q.cue and window.endswith(q.cue):
+        window = window[: -len(q.cue)]
+    return next((v for v in _event_verbs() if window.endswith(v)), "")
+
+
+def _subject_for(sentence: str, q: Quantity, tail: int, previous: str, phrase: str) -> str:
+    """Whom a bare predicate (完成投资) speaks of: 投资11亿元的X names X; else the previous figure's entity."""
+    if sentence.startswith("的", tail):
+        return after_phrase(sentence, q, tail + 1)
+    entity = entity_of(previous)
+    return "" if not entity or entity.endswith(phrase) else entity
+
+
 def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous: str) -> str:
     """The indicator of a quantity, given the indicator of the previous quantity of its sentence."""
     tail = q.end + (len(q.cue) if q.cue and sentence.startswith(q.cue, q.end) else 0)
@@ -248,9 +276,17 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
     after = after_phrase(sentence, q, tail) if _precedes_noun(q) else ""
     if after and sentence.startswith("的", tail) and len(before) >= 2:
         after = ""  # 优先企业20家的梯度培育格局: the noun came first
+    if after:
+        verb = event_verb_before(sentence, q, floor)
+        if verb and not after.startswith(verb):
+            after = verb + after
     phrase = after or before
     if not after:
-        if not phrase or NUMBER_LIKE.fullmatch(phrase):
+        if phrase in _bare_predicates():
+            subject = _subject_for(sentence, q, tail, previous, phrase)
+            if subject:
+                phrase = subject + phrase
+        elif not phrase or NUMBER_LIKE.fullmatch(phrase):
             phrase = previous or clause_subject(sentence, q.start)
         elif CHANGE.match(phrase) and len(phrase) <= 6 and previous:
             phrase = subject_of(previous) + phrase
