@@ -375,8 +375,15 @@ def _plot(long, path: str, indicators: tuple[str, ...], selection) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Gold docs.jsonl for region accuracy (default: beside GOLD).",
 )
+@click.option(
+    "--by",
+    type=click.Choice(["doc", "genre"]),
+    default="doc",
+    show_default=True,
+    help="List the figures per document, or per genre the extractor found (the table's genre column).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate(gold: str, table: str, docs: str | None, as_json: bool) -> None:
+def evaluate(gold: str, table: str, docs: str | None, by: str, as_json: bool) -> None:
     """Score an indicator table against a gold file (precision, recall, F1 ...).
 
     GOLD is a JSON Lines file with one annotated quantity per line (see the
@@ -386,11 +393,12 @@ def evaluate(gold: str, table: str, docs: str | None, as_json: bool) -> None:
     Example:
       cnplan extract corpus/ -o indicators.csv
       cnplan evaluate tests/data/seeds.jsonl indicators.csv
+      cnplan evaluate tests/data/wide.jsonl indicators.csv --by genre
     """
     from cnplan.evaluate import evaluate_files, format_report
 
     try:
-        result = evaluate_files(gold, table, docs)
+        result = evaluate_files(gold, table, docs, by)
     except (ValueError, KeyError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

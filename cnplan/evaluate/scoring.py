@@ -102,7 +102,8 @@ def load_gold(path: str | Path) -> list[Row]:
 def load_pred(path: str | Path) -> list[Row]:
     """Predicted rows of an indicator table (CSV), with base values computed."""
     df = pd.read_csv(
-        path, dtype={"unit": str, "indicator": str, "kind": str, "comparator": str, "sentence": str}
+        path,
+        dtype={"unit": str, "indicator": str, "kind": str, "comparator": str, "sentence": str, "genre": str},
     )
     missing = {"doc", "indicator", "value", "unit"} - set(df.columns)
     if missing:
@@ -261,10 +262,42 @@ def score_regions(docs_path: str | Path, pred_rows: list[Row]) -> tuple[int, int
     return hits, sum(1 for r in gold.values() if r)
 
 
-def evaluate_files(gold: str | Path, table: str | Path, docs: str | Path | None = None) -> dict[str, Any]:
-    """Score a table file against a gold file; region accuracy from docs (default: GOLD.docs.jsonl)."""
+def _group_figures(counts: dict[str, int]) -> dict[str, float]:
+    """F1, strict F1 and full F1 of summed counts."""
+    out = {}
+    for key, hits in (("f1", "matched"), ("strict_f1", "strict"), ("full_f1", "full")):
+        out[key] = _f1(_ratio(counts[hits], counts["pred"]), _ratio(counts[hits], counts["gold"]))
+    return out
+
+
+def by_group(result: dict[str, Any], pred_rows: list[Row], column: str) -> dict[str, dict[str, Any]]:
+    """The per-document counts summed by a column of the predicted table (genre), with their F1s."""
+    label: dict[str, str] = {}
+    for p in pred_rows:
+        if p["doc"] not in label and not is_blank(p.get(column)):
+            label[p["doc"]] = str(p[column])
+    groups: dict[str, dict[str, Any]] = {}
+    for doc, counts in result["per_doc"].items():
+        group = groups.setdefault(label.get(doc, "(none)"), dict.fromkeys(counts, 0) | {"docs": 0})
+        group["docs"] += 1
+        for key, value in counts.items():
+            group[key] += value
+    for group in groups.values():
+        group.update(_group_figures(group))
+    return dict(sorted(groups.items()))
+
+
+def evaluate_files(
+    gold: str | Path, table: str | Path, docs: str | Path | None = None, by: str = "doc"
+) -> dict[str, Any]:
+    """Score a table file against a gold file; region accuracy from docs (default: GOLD.docs.jsonl).
+
+    With by="genre", the result also holds the figures per genre of the table's genre column.
+    """
     pred = load_pred(table)
     result = score(load_gold(gold), pred)
+    if by != "doc":
+        result["per_group"] = by_group(result, pred, by)
     gold_path = Path(gold)
     docs_path = (
         Path(docs) if docs else gold_path.with_name(gold_path.name.removesuffix(".jsonl") + ".docs.jsonl")
@@ -281,10 +314,19 @@ FIGURES = ("precision", "recall", "f1", "strict_f1", "full_f1", "kind_accuracy",
 
 
 def format_report(result: dict[str, Any]) -> str:
-    """The figures as a small text table, per document then overall."""
-    lines = [f"{'doc':40} {'gold':>5} {'pred':>5} {'match':>5} {'strict':>6} {'full':>5}"]
-    for doc, c in result["per_doc"].items():
-        lines.append(f"{doc:40} {c['gold']:5} {c['pred']:5} {c['matched']:5} {c['strict']:6} {c['full']:5}")
+    """The figures as a small text table, per document (or per group) then overall."""
+    groups = result.get("per_group")
+    if groups is not None:
+        lines = [f"{'genre':14} {'docs':>4} {'gold':>5} {'pred':>5} {'match':>5} {'f1':>6} {'strict':>6} {'full':>6}"]
+        for name, c in groups.items():
+            lines.append(
+                f"{name:14} {c['docs']:4} {c['gold']:5} {c['pred']:5} {c['matched']:5} "
+                f"{c['f1']:6.3f} {c['strict_f1']:6.3f} {c['full_f1']:6.3f}"
+            )
+    else:
+        lines = [f"{'doc':40} {'gold':>5} {'pred':>5} {'match':>5} {'strict':>6} {'full':>5}"]
+        for doc, c in result["per_doc"].items():
+            lines.append(f"{doc:40} {c['gold']:5} {c['pred']:5} {c['matched']:5} {c['strict']:6} {c['full']:5}")
     for key in FIGURES:
         value = result[key]
         shown = "-" if value is None else f"{value:.1f}" if key == "indicator_similarity" else f"{value:.3f}"

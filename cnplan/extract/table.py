@@ -61,6 +61,8 @@ class Indicator:
     sentence: str
     indicator_id: str = ""
     indicator_score: float | None = None
+    genre: str = ""  # after the spec's columns: the genre and the year the document is written for
+    doc_year: int | None = None
 
     def values(self) -> tuple:
         """The row's values in column order (a shallow, fast asdict)."""
@@ -283,6 +285,8 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
                     period=period,
                     cue=q.cue or kind_cue,
                     sentence=sentence,
+                    genre=ctx.genre,
+                    doc_year=ctx.year,
                 )
             )
             previous = name
@@ -343,6 +347,7 @@ def values_frame(values: list) -> pd.DataFrame:
 
     df = pd.DataFrame(values, columns=COLUMNS)
     df["year"] = df["year"].astype("Int64")
+    df["doc_year"] = df["doc_year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
     for column in ("value", "value_max", "value_base", "indicator_score"):
         df[column] = df[column].astype("float64")  # None -> NaN, so every piece of a table has one type
