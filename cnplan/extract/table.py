@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # pandas is imported where a frame is made: `cnplan extract` 
     import pandas as pd
 
 CLAUSE_BREAKS = "，,；;。！？!?"
+# Bullets of a list whose items share the deadline of the paragraph above them (到2026年，… / ——创新能力。…).
+BULLETS = ("——", "—", "•", "·", "●", "▪")
 OPENING_CLAUSE = 10
 # 比2015年, 较上年, 是2015年的3.75倍: the year is the base of a comparison, not the figure's own year.
 COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比|是)$")
@@ -238,6 +240,8 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     ctx = context.part_context(part_text, _is_taiwan(region, part_text))
     section = _Section()
     carried: TimeExpr | None = None
+    frame: TimeExpr | None = None  # the deadline a paragraph ended with: its bulleted items below share it
+    in_item = False  # the current line is a bulleted item
     rows: list[Indicator] = []
     for s in _sentences_of(norm, part):
         sentence = text[s.start : s.end]
@@ -251,7 +255,12 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             section.enter(_heading(heading, times, ctx))
             ref_year = section.time.year if section.time and section.time.year else ctx.year
             times = find_time_exprs(sentence, ref_year, ctx.taiwan)
-        if line_start or indicator.LIST_MARKER.match(sentence):
+        if line_start:
+            if not in_item:
+                frame = carried
+            in_item = sentence.startswith(BULLETS)
+            carried = frame if in_item else None
+        elif indicator.LIST_MARKER.match(sentence):
             carried = None
         previous, floor = "", 0
         quantities = find_quantities(sentence)
