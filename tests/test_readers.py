@@ -18,8 +18,8 @@ from makedocs import make_docx, make_html, make_mhtml, make_pdf, page_html
 
 from cnplan.cli import main
 from cnplan.errors import CnplanError
-from cnplan.normalize.steps import _furniture
 from cnplan.extract.table import extract
+from cnplan.normalize.steps import _furniture
 from cnplan.read import is_supported, read, read_bytes, walk
 from cnplan.read.pdf import check_text_layer, is_page_number
 from cnplan.read.tables import table_lines

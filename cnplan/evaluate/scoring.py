@@ -317,7 +317,9 @@ def format_report(result: dict[str, Any]) -> str:
     """The figures as a small text table, per document (or per group) then overall."""
     groups = result.get("per_group")
     if groups is not None:
-        lines = [f"{'genre':14} {'docs':>4} {'gold':>5} {'pred':>5} {'match':>5} {'f1':>6} {'strict':>6} {'full':>6}"]
+        lines = [
+            f"{'genre':14} {'docs':>4} {'gold':>5} {'pred':>5} {'match':>5} {'f1':>6} {'strict':>6} {'full':>6}"
+        ]
         for name, c in groups.items():
             lines.append(
                 f"{name:14} {c['docs']:4} {c['gold']:5} {c['pred']:5} {c['matched']:5} "
@@ -326,7 +328,9 @@ def format_report(result: dict[str, Any]) -> str:
     else:
         lines = [f"{'doc':40} {'gold':>5} {'pred':>5} {'match':>5} {'strict':>6} {'full':>5}"]
         for doc, c in result["per_doc"].items():
-            lines.append(f"{doc:40} {c['gold']:5} {c['pred']:5} {c['matched']:5} {c['strict']:6} {c['full']:5}")
+            lines.append(
+                f"{doc:40} {c['gold']:5} {c['pred']:5} {c['matched']:5} {c['strict']:6} {c['full']:5}"
+            )
     for key in FIGURES:
         value = result[key]
         shown = "-" if value is None else f"{value:.1f}" if key == "indicator_similarity" else f"{value:.3f}"

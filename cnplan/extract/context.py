@@ -182,7 +182,9 @@ def heading_of(sentence: str, line_start: bool, line_len: int) -> tuple[int, str
     if marker:
         tag = marker.group()
         level = 1 if TOP_MARKER.match(tag) else 2
-    closed = sentence.rstrip().endswith(("。", "；", ";")) or (not marker and sentence.rstrip().endswith(LEAD_IN_END))
+    closed = sentence.rstrip().endswith(("。", "；", ";")) or (
+        not marker and sentence.rstrip().endswith(LEAD_IN_END)
+    )
     if line_start and line_len <= 40 and not closed:
         return level if marker else 1, sentence
     if marker:

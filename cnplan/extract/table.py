@@ -232,6 +232,20 @@ def _sentences_of(norm: NormalizedText, part: Part) -> tuple[Sentence, ...]:
     return norm.sentences[first : bisect_right(norm.sentences, part.index, lo=first, key=_PART)]
 
 
+def reference_year(section: _Section, ctx: context.PartContext) -> int | None:
+    """The year 今年, 全年 and 年内 mean: the section's year, else in a review of the previous year that
+    year (a work report delivered in Y reviews Y-1), else the document's year."""
+    if section.time is not None and section.time.year:
+        return section.time.year
+    if (
+        ctx.year is not None
+        and section.kind == "actual"
+        and context.genre_defaults(ctx.genre).actual_year == "previous"
+    ):
+        return ctx.year - 1
+    return ctx.year
+
+
 def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     """Rows of one article of a normalized document."""
     text = norm.text
@@ -248,12 +262,12 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         line_start = s.start == 0 or text[s.start - 1] == "\n"
         line_end = text.find("\n", s.start)
         line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
-        ref_year = section.time.year if section.time and section.time.year else ctx.year
+        ref_year = reference_year(section, ctx)
         times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         heading = context.heading_of(sentence, line_start, line_len)
-        if heading:
-            section.enter(_heading(heading, times, ctx))
-            ref_year = section.time.year if section.time and section.time.year else ctx.year
+        if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
+            section.enter(_heading(heading, find_time_exprs(sentence, ctx.year, ctx.taiwan), ctx))
+            ref_year = reference_year(section, ctx)
             times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         if line_start:
             if not in_item:

@@ -13,7 +13,25 @@ MULTIPLIERS = {"十": 1e1, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}
 # Multiplier prefixes that may stand before a unit, longest first.
 PREFIXES = ("万亿", "千亿", "百亿", "十亿", "千万", "百万", "十万", "亿", "万")
 # Units that may follow a slash to make a rate: 元/人, 万吨/年, 公斤/亩.
-PER = ("人", "月", "年", "日", "天", "亩", "吨", "户", "小时", "平方米", "立方米", "公里", "万元", "元", "辆", "床", "秒")
+PER = (
+    "人",
+    "月",
+    "年",
+    "日",
+    "天",
+    "亩",
+    "吨",
+    "户",
+    "小时",
+    "平方米",
+    "立方米",
+    "公里",
+    "万元",
+    "元",
+    "辆",
+    "床",
+    "秒",
+)
 
 
 @dataclass(frozen=True)

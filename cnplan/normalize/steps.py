@@ -273,7 +273,11 @@ def _furniture(lines: list[str]) -> set[int]:
     if len(pairs) >= RUNNING_MIN - 1:  # page numbers count up from page to page
         out.update(k for pair in pairs for k in pair)
     for i, line in enumerate(lines):
-        if counts.get(line, 0) >= RUNNING_MIN and line[-1] not in LINE_END_PUNCT and not HEADING_MARKER.match(line):
+        if (
+            counts.get(line, 0) >= RUNNING_MIN
+            and line[-1] not in LINE_END_PUNCT
+            and not HEADING_MARKER.match(line)
+        ):
             out.add(i)
     return out
 
@@ -310,7 +314,10 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
-            and (len(previous) >= min_len or (width is not None and display_width(previous) >= WRAP_NEAR * width))
+            and (
+                len(previous) >= min_len
+                or (width is not None and display_width(previous) >= WRAP_NEAR * width)
+            )
             and not is_part_header(line)
         ):
             out[-1] += line

@@ -1,0 +1,229 @@
+"""The rules of document context, layout, numbers and names added for unseen genres: phrase tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnplan.extract import context
+from cnplan.extract.numbers import parse_number
+from cnplan.extract.quantities import find_quantities
+from cnplan.extract.region import detect_region
+from cnplan.extract.table import extract as extract_rows
+from cnplan.extract.timing import period_in
+from cnplan.normalize import normalize
+from cnplan.normalize.steps import (
+    drop_page_furniture,
+    fold_circle_zero,
+    join_broken_lines,
+    join_digit_groups,
+    wrap_width,
+)
+
+
+@pytest.mark.parametrize(
+    "text, genre, year",
+    [
+        # a dateline under the title gives the delivery year; a review heading without a year names none
+        (
+            "政府工作报告\n——2019年1月15日在某区第十六届人民代表大会第三次会议上\n各位代表：\n一、过去一年工作回顾",
+            "gwr",
+            2019,
+        ),
+        ("各位代表：\n一、2023年工作回顾\n2023年是……", "gwr", 2024),
+        ("万载县2015年国民经济和社会发展统计公报\n发布日期：2017年05月15日", "communique", 2015),
+        (
+            "上海市国民经济和社会发展第十四个五年规划\n2021年1月27日上海市第十五届\n人民代表大会第五次会议批准",
+            "plan",
+            2021,
+        ),
+        (
+            "财政司司长：主席，我谨动议二读《2013年拨款条例草案》。在这份财政预算案，我会提出建议。",
+            "address",
+            2013,
+        ),
+        ("行政院施政报告\n105.3.22", "address", 2016),
+        ("2011年,是“十二五”开局之年。", "", 2011),
+        # near misses: a date in running text far below is no dateline; a quoted plan is another document
+        ("为推进工作，制定本行动计划。\n一、总体要求", "action", None),
+        ("按照《山东省智能制造发展规划(2017-2022)》等文件要求，制定本方案。", "", None),
+    ],
+)
+def test_document_genre_and_year(text, genre, year):
+    assert context.detect_genre(text) == genre
+    assert context.detect_year(text, genre) == year
+
+
+@pytest.mark.parametrize(
+    "title, period",
+    [
+        ("上海市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "十四五"),
+        ("山东省“十四五”科技创新规划", "十四五"),
+        ("第十二个五年规划纲要", "十二五"),
+        ("第二十个五年规划", ""),  # no such period in periods.csv
+        ("五年行动计划", ""),
+    ],
+)
+def test_plan_period_from_the_title(title, period):
+    assert period_in(title) == period
+
+
+@pytest.mark.parametrize(
+    "line, heading",
+    [
+        ("一年来，我们主要做了以下工作：", False),  # a lead-in, not a heading
+        ("重点抓好五个方面工作：", False),
+        ("一、过去一年工作回顾", True),
+        ("（一）主要目标：", True),  # a numbered title stays one
+    ],
+)
+def test_colon_lead_in_is_no_heading(line, heading):
+    assert (context.heading_of(line, True, len(line)) is not None) == heading
+
+
+def test_genre_defaults_cover_every_genre():
+    for _, genre in context._genres():
+        assert context.genre_defaults(genre) is not context.genre_defaults("nonexistent") or genre == ""
+
+
+def _rows(text: str) -> list:
+    return extract_rows(text, "doc", matcher=None)
+
+
+def test_dateline_makes_the_review_the_previous_year():
+    text = (
+        "政府工作报告\n——2019年1月15日在某区第十六届人民代表大会第三次会议上\n"
+        "各位代表：\n一、过去一年工作回顾\n全年新增就业1200人。\n二、今年工作安排\n今年新增就业1500人以上。"
+    )
+    years = {(r.value, r.kind, r.year) for r in _rows(text)}
+    assert (1200, "actual", 2018) in years and (1500, "target", 2019) in years
+
+
+def test_action_plan_targets_keep_the_deadline_of_the_lead_paragraph():
+    text = (
+        "为抢抓机遇，制定本行动计划。\n到2026年，产业总体水平处于全国前列。\n"
+        "——创新能力。打造5个以上公共服务平台。\n其他工作。建设3个园区。"
+    )
+    rows = {r.value: (r.kind, r.year) for r in _rows(text)}
+    assert rows[5] == ("target", 2026)
+    assert rows[3] == ("target", None)  # no bullet: the deadline does not reach it
+
+
+def test_five_year_plan_review_reports_the_base_year():
+    text = "山东省“十四五”科技创新规划\n一、发展基础\n高新技术企业突破1.46万家。\n二、主要目标\n高新技术企业达到2万家。"
+    rows = {r.value: (r.kind, r.year) for r in _rows(text)}
+    assert rows[1.46] == ("actual", 2020) and rows[2] == ("target", 2025)
+
+
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("接待12万305人次", 120305, "人次"),
+        ("投资3亿5,000万元", 35000, "万元"),
+        ("补助2,418万6,300元", 24186300, "元"),
+        ("投入经费五三七亿元", 537, "亿元"),
+        ("成长百分之一四．七", 14.7, "%"),
+        ("修正为百分之五点二五", 5.25, "%"),
+        ("占三○%", 30, "%"),
+        ("总额二兆六、四六五亿元", 26465, "亿元"),
+        ("协助六万四千个家庭", 64000, "个"),
+    ],
+)
+def test_compound_and_digit_by_digit_numbers(text, value, unit):
+    found = find_quantities(normalize(text).text)
+    assert [(q.value, q.unit) for q in found] == [(value, unit)]
+
+
+@pytest.mark.parametrize("text", ["1" * 40 + "亿元", "民国" + "九" * 300 + "年"])
+def test_absurd_lengths_are_no_quantities(text):
+    assert [q for q in find_quantities(text) if q.value > 1e15] == []
+    assert parse_number("1" * 40) is None
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("推出56项“免申即享”政策", True),  # a quoted name of what is counted
+        ("7个“保交楼”项目竣工交付", True),
+        ("选派2658名“企业知心人”", True),
+        ("落实三个“确保”，", False),  # a count of slogans
+        ("实施二期工程", False),  # a phase is an ordinal
+        ("三期改扩建项目开工", False),
+        ("举办培训班3期。", True),  # near miss: sessions counted
+        ("办结时限压缩到3个月", True),
+    ],
+)
+def test_quotes_and_phases(text, kept):
+    assert bool(find_quantities(text)) == kept
+
+
+def test_duration_keeps_its_unit():
+    assert [q.unit for q in find_quantities("用时3个月")] == ["个月"]
+
+
+@pytest.mark.parametrize(
+    "sentence, value, name",
+    [
+        ("建成9个千头牛场。", 9, "建成千头牛场"),
+        ("投资达11亿元的虹发铝型材项目，", 11, "虹发铝型材项目投资"),
+        ("推出56项“免申即享”政策。", 56, "免申即享政策"),
+    ],
+)
+def test_names_of_counted_things(sentence, value, name):
+    rows = {r.value: r.indicator for r in _rows(sentence)}
+    assert rows[value] == name
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("高新技术企业突破1.46万家，是2015年的3.75倍。", None),  # a comparison base, not the year
+        ("2020年高新技术企业1.46万家，较2015年增加3000家。", 2020),
+    ],
+)
+def test_comparison_base_is_not_the_year(text, year):
+    rows = _rows(text)
+    assert rows[-1].year == year
+
+
+def test_self_reference_resolves_a_shared_name():
+    text = "吉林市政府工作报告\n全省第一。全省领先。全省前列。我市经济稳定。我市就业增长。我市吉林人民。吉林发展。"
+    assert detect_region(text) == "吉林市"
+
+
+def test_hard_wrapped_text_is_rejoined_at_its_wrap_width():
+    paragraph = "香港内部经济环节在二〇一二年保持平稳发展，受惠于高就业和收入有所改善，" * 12 + "完。"
+    lines = [paragraph[i : i + 30] for i in range(0, len(paragraph), 30)] + ["引言"]
+    assert wrap_width(lines) is not None
+    joined = join_broken_lines("\n".join(lines))
+    assert joined.split("\n") == [paragraph, "引言"]
+
+
+def test_free_running_lines_are_not_joined():
+    text = "\n".join(["第一段。", "一、总体要求", "坚持创新驱动", "二、主要目标"] * 5)
+    assert join_broken_lines(text) == text
+
+
+def test_page_furniture_is_dropped_and_the_sentence_closed():
+    page = "第{n}页的文字，我是\n立法会─2013年2月27日\n\n{n}\n抱战战兢兢的心情{n}。\n\n正文{n}。"
+    text = "\n".join(page.format(n=5146 + i) for i in range(3))
+    out = drop_page_furniture(text)
+    assert "立法会" not in out and "\n5146\n" not in out
+    assert "第5146页的文字，我是\n抱战战兢兢的心情5146。" in out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("超过67 000个房间", "超过67000个房间"),
+        ("日载客可达3 840人", "日载客可达3840人"),
+        ("2020 2025", "2020 2025"),  # table cells stay apart
+        ("120 135 112%", "120 135 112%"),
+    ],
+)
+def test_digit_groups(text, expected):
+    assert join_digit_groups(text) == expected
+
+
+def test_circle_zero_only_among_numerals():
+    assert fold_circle_zero("三○%") == "三〇%"
+    assert fold_circle_zero("○ 项目") == "○ 项目"
