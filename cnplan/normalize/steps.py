@@ -12,7 +12,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT
 
 HAN = r"\p{Han}"
 # CJK punctuation and quotes that glue to Chinese text without spaces.
@@ -245,13 +245,18 @@ RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
 _BARE_NUMBER = re.compile(r"\d{1,5}")
 
 
+def _width(line: str) -> int:
+    """Display width, fast: a character of three UTF-8 bytes (CJK) takes two columns, ASCII one."""
+    return (len(line) + len(line.encode("utf-8"))) // 2
+
+
 def wrap_width(lines: list[str]) -> int | None:
     """The width (display columns) a text was hard-wrapped at, or None when its lines run free.
 
     The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
     a text is wrapped when at least WRAP_SHARE of its lines do.
     """
-    widths = sorted(display_width(line) for line in lines if len(line) >= 8)
+    widths = sorted(_width(line) for line in lines if len(line) >= 8)
     if len(widths) < WRAP_MIN_LINES:
         return None
     best, best_count = 0, 0
@@ -316,7 +321,7 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
             and previous[-1] not in LINE_END_PUNCT
             and (
                 len(previous) >= min_len
-                or (width is not None and display_width(previous) >= WRAP_NEAR * width)
+                or (width is not None and _width(previous) >= WRAP_NEAR * width)
             )
             and not is_part_header(line)
         ):
