@@ -319,10 +319,7 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
-            and (
-                len(previous) >= min_len
-                or (width is not None and _width(previous) >= WRAP_NEAR * width)
-            )
+            and (len(previous) >= min_len or (width is not None and _width(previous) >= WRAP_NEAR * width))
             and not is_part_header(line)
         ):
             out[-1] += line
