@@ -245,9 +245,12 @@ RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
 _BARE_NUMBER = re.compile(r"\d{1,5}")
 
 
+_WIDE = re.compile(r"[\u2e81-\U0010ffff]")
+
+
 def _width(line: str) -> int:
-    """Display width, fast: a character of three UTF-8 bytes (CJK) takes two columns, ASCII one."""
-    return (len(line) + len(line.encode("utf-8"))) // 2
+    """Display width as the PDF reader counts it (marks.display_width), with the wide characters counted in C."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 def wrap_width(lines: list[str]) -> int | None:
