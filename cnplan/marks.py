@@ -15,9 +15,12 @@ HEADING_MARKER = regex.compile(
 )
 
 
+_WIDE = regex.compile(r"[\u2e81-\U0010ffff]")
+
+
 def display_width(text: str) -> int:
-    """Display width: two columns for a CJK character, one for others."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    """Display width: two columns for a CJK character (from U+2E81 on), one for others."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 @cache

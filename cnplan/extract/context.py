@@ -15,7 +15,6 @@ from cnplan.marks import HEADING_MARKER
 TITLE_ZONE = 200
 TITLE_LINES = 2
 YEAR = regex.compile(r"(?<![\d])((?:19|20)\d\d)年")
-REVIEW_HEADING = regex.compile(r"((?:19|20)\d\d)年(?:[^。，,\n]{0,6})?工作回顾")
 # Names of other documents: 《山东省智能制造发展规划》 in a plan's preamble says nothing of its own genre.
 QUOTED_TITLE = regex.compile(r"《[^《》\n]{0,60}》|「[^「」\n]{0,60}」")
 HEADING_TITLE = regex.compile(
@@ -157,11 +156,17 @@ def detect_year(text: str, genre: str) -> int | None:
     return None
 
 
+def _genre_of_review(text: str) -> str:
+    """The genre a year signal of doc_years.csv that holds for one genre only implies (2023年工作回顾: gwr)."""
+    for signal in _year_signals():
+        if len(signal.genres) == 1 and signal.pattern.search(_leading_lines(text, signal.lines)):
+            return next(iter(signal.genres))
+    return ""
+
+
 def part_context(text: str, taiwan: bool = False) -> PartContext:
     """Genre, year, plan period and script origin of an article."""
-    genre = detect_genre(text)
-    if not genre and REVIEW_HEADING.search(text):
-        genre = "gwr"
+    genre = detect_genre(text) or _genre_of_review(text)
     return PartContext(genre, detect_year(text, genre), period_in(title_of(text)), taiwan)
 
 

@@ -22,8 +22,8 @@ SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {"万": 10_000, "亿": 100_000_000, "兆": 1_000_000_000_000}
 CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
 DIGIT_CHARS = "零〇一二三四五六七八九"
-# Absurd lengths are no quantities: a number has at most this many digits before its decimal point.
-MAX_DIGITS = 15
+# Absurd lengths are no quantities: a number is written in at most this many characters.
+MAX_LEN = 24
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # Chinese numerals; a 万/亿/兆 inside the number when numerals follow it (六万四千个); Taiwan's
@@ -90,7 +90,7 @@ def parse_chinese(text: str, scale: float = 1) -> float | None:
 def parse_number(text: str, scale: float = 1) -> float | None:
     """Value of an Arabic, Chinese or mixed number as written, in units of scale (the unit's 万/亿)."""
     text = text.strip()
-    if not text or sum(ch.isdigit() for ch in text) > MAX_DIGITS + 6:
+    if not text or len(text) > MAX_LEN:
         return None
     mixed = _MIXED_THOUSANDS.fullmatch(text)
     if mixed:
@@ -100,8 +100,6 @@ def parse_number(text: str, scale: float = 1) -> float | None:
         high, big, low = compound.groups()
         return float(high.replace(",", "")) * BIG_UNITS[big] / scale + float(low.replace(",", ""))
     if _ARABIC.fullmatch(text):
-        if len(text.split(".")[0].replace(",", "")) > MAX_DIGITS:
-            return None
         return float(text.replace(",", ""))
     return parse_chinese(text, scale)
 

@@ -161,7 +161,7 @@ _PHRASE_END = frozenset("的和与及、等是为了在")
 
 def _counts_slogan(text: str, quote: int, unit: str) -> bool:
     """True when a quoted phrase right after a quantity is the slogan it counts, not a name of the thing."""
-    if unit not in SLOGAN_MEASURES or unit == "%":
+    if unit not in SLOGAN_MEASURES:
         return False
     close = first_of(CLOSE_QUOTES, text, quote)
     nxt = text[close + 1 : close + 2] if close >= 0 else ""

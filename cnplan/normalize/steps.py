@@ -12,7 +12,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
 
 HAN = r"\p{Han}"
 # CJK punctuation and quotes that glue to Chinese text without spaces.
@@ -245,21 +245,13 @@ RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
 _BARE_NUMBER = re.compile(r"\d{1,5}")
 
 
-_WIDE = re.compile(r"[\u2e81-\U0010ffff]")
-
-
-def _width(line: str) -> int:
-    """Display width as the PDF reader counts it (marks.display_width), with the wide characters counted in C."""
-    return len(line) + len(_WIDE.findall(line))
-
-
-def wrap_width(lines: list[str]) -> int | None:
+def wrapdisplay_width(lines: list[str]) -> int | None:
     """The width (display columns) a text was hard-wrapped at, or None when its lines run free.
 
     The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
     a text is wrapped when at least WRAP_SHARE of its lines do.
     """
-    widths = sorted(_width(line) for line in lines if len(line) >= 8)
+    widths = sorted(display_width(line) for line in lines if len(line) >= 8)
     if len(widths) < WRAP_MIN_LINES:
         return None
     best, best_count = 0, 0
@@ -314,7 +306,7 @@ def drop_page_furniture(text: str) -> str:
 def join_broken_lines(text: str, min_len: int = 60) -> str:
     """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap width continues on the next."""
     lines = text.split("\n")
-    width = wrap_width(lines)
+    width = wrapdisplay_width(lines)
     out: list[str] = []
     previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
     for line in lines:
@@ -322,7 +314,10 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
-            and (len(previous) >= min_len or (width is not None and _width(previous) >= WRAP_NEAR * width))
+            and (
+                len(previous) >= min_len
+                or (width is not None and display_width(previous) >= WRAP_NEAR * width)
+            )
             and not is_part_header(line)
         ):
             out[-1] += line
