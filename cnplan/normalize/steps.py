@@ -245,7 +245,7 @@ RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
 _BARE_NUMBER = re.compile(r"\d{1,5}")
 
 
-def wrapdisplay_width(lines: list[str]) -> int | None:
+def wrap_width(lines: list[str]) -> int | None:
     """The width (display columns) a text was hard-wrapped at, or None when its lines run free.
 
     The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
@@ -306,7 +306,7 @@ def drop_page_furniture(text: str) -> str:
 def join_broken_lines(text: str, min_len: int = 60) -> str:
     """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap width continues on the next."""
     lines = text.split("\n")
-    width = wrapdisplay_width(lines)
+    width = wrap_width(lines)
     out: list[str] = []
     previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
     for line in lines:
