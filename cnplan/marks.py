@@ -16,10 +16,14 @@ HEADING_MARKER = regex.compile(
 
 
 _WIDE = regex.compile(r"[\u2e81-\U0010ffff]")
+# Characters whose UTF-8 length does not tell their width: narrow ones beyond ASCII, and those beyond the BMP.
+_UNEVEN = regex.compile(r"[\u0080-\u2e80\U00010000-\U0010ffff]")
 
 
 def display_width(text: str) -> int:
     """Display width: two columns for a CJK character (from U+2E81 on), one for others."""
+    if _UNEVEN.search(text) is None:  # ASCII is one byte, the rest three: the width follows from the bytes
+        return (len(text) + len(text.encode("utf-8"))) // 2
     return len(text) + len(_WIDE.findall(text))
 
 

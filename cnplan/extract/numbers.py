@@ -92,15 +92,17 @@ def parse_number(text: str, scale: float = 1) -> float | None:
     text = text.strip()
     if not text or len(text) > MAX_LEN:
         return None
-    mixed = _MIXED_THOUSANDS.fullmatch(text)
-    if mixed:
-        return float(int(mixed.group(1)) * 10_000 + int(mixed.group(2)) * 1000)
-    compound = _COMPOUND.fullmatch(text)
-    if compound:  # 12万305 (人次), 3亿5,000 (万元): the big unit's part in units of scale, plus the rest
-        high, big, low = compound.groups()
-        return float(high.replace(",", "")) * BIG_UNITS[big] / scale + float(low.replace(",", ""))
-    if _ARABIC.fullmatch(text):
+    if _ARABIC.fullmatch(text):  # the common case first
         return float(text.replace(",", ""))
+    if text[0].isdigit():
+        mixed = _MIXED_THOUSANDS.fullmatch(text)
+        if mixed:
+            return float(int(mixed.group(1)) * 10_000 + int(mixed.group(2)) * 1000)
+        compound = _COMPOUND.fullmatch(text)
+        if compound:  # 12万305 (人次), 3亿5,000 (万元): the big unit's part in units of scale, plus the rest
+            high, big, low = compound.groups()
+            return float(high.replace(",", "")) * BIG_UNITS[big] / scale + float(low.replace(",", ""))
+        return None
     return parse_chinese(text, scale)
 
 

@@ -232,18 +232,19 @@ def _sentences_of(norm: NormalizedText, part: Part) -> tuple[Sentence, ...]:
     return norm.sentences[first : bisect_right(norm.sentences, part.index, lo=first, key=_PART)]
 
 
-def reference_year(section: _Section, ctx: context.PartContext) -> int | None:
-    """The year 今年, 全年 and 年内 mean: the section's year, else in a review of the previous year that
-    year (a work report delivered in Y reviews Y-1), else the document's year."""
-    if section.time is not None and section.time.year:
-        return section.time.year
-    if (
-        ctx.year is not None
-        and section.kind == "actual"
-        and context.genre_defaults(ctx.genre).actual_year == "previous"
-    ):
+def review_year(ctx: context.PartContext) -> int | None:
+    """The year a review section of the document speaks of: Y-1 in a work report delivered in Y."""
+    if ctx.year is not None and context.genre_defaults(ctx.genre).actual_year == "previous":
         return ctx.year - 1
     return ctx.year
+
+
+def reference_year(section: _Section, ctx: context.PartContext, review: int | None) -> int | None:
+    """The year 今年, 全年 and 年内 mean: the section's year, else the reviewed year in a review, else the
+    document's year."""
+    if section.time is not None and section.time.year:
+        return section.time.year
+    return review if section.kind == "actual" else ctx.year
 
 
 def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
@@ -252,6 +253,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     part_text = text[part.start : part.end]
     region = detect_region(part_text)
     ctx = context.part_context(part_text, _is_taiwan(region, part_text))
+    review = review_year(ctx)
     section = _Section()
     carried: TimeExpr | None = None
     frame: TimeExpr | None = None  # the deadline a paragraph ended with: its bulleted items below share it
@@ -262,12 +264,13 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         line_start = s.start == 0 or text[s.start - 1] == "\n"
         line_end = text.find("\n", s.start)
         line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
-        ref_year = reference_year(section, ctx)
+        ref_year = reference_year(section, ctx, review)
         times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
-            section.enter(_heading(heading, find_time_exprs(sentence, ctx.year, ctx.taiwan), ctx))
-            ref_year = reference_year(section, ctx)
+            own = times if ref_year == ctx.year else find_time_exprs(sentence, ctx.year, ctx.taiwan)
+            section.enter(_heading(heading, own, ctx))
+            ref_year = reference_year(section, ctx, review)
             times = find_time_exprs(sentence, ref_year, ctx.taiwan)
         if line_start:
             if not in_item:

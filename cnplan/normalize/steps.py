@@ -251,9 +251,12 @@ def wrap_width(lines: list[str]) -> int | None:
     The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
     a text is wrapped when at least WRAP_SHARE of its lines do.
     """
-    widths = sorted(display_width(line) for line in lines if len(line) >= 8)
-    if len(widths) < WRAP_MIN_LINES:
+    lengths = [n for n in map(len, lines) if n >= 8]
+    # a line is at least as wide as it is long: when too few lines are short enough, no width can win
+    narrow = [line for line in lines if 8 <= len(line) <= WRAP_MAX]
+    if len(lengths) < WRAP_MIN_LINES or len(narrow) < WRAP_SHARE * len(lengths):
         return None
+    widths = sorted(map(display_width, narrow))
     best, best_count = 0, 0
     for w in sorted(set(widths)):
         if w > WRAP_MAX:
@@ -261,7 +264,7 @@ def wrap_width(lines: list[str]) -> int | None:
         count = bisect_right(widths, w) - bisect_left(widths, WRAP_NEAR * w)
         if count >= best_count:
             best, best_count = w, count
-    return best if best_count >= WRAP_SHARE * len(widths) else None
+    return best if best_count >= WRAP_SHARE * len(lengths) else None
 
 
 def _furniture(lines: list[str]) -> set[int]:
@@ -303,28 +306,32 @@ def drop_page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
+def _near_wrap(line: str, limit: float) -> bool:
+    """True when a line is at least limit columns wide (a line is as wide as it is long, at most twice)."""
+    n = len(line)
+    return n >= limit or (2 * n >= limit and display_width(line) >= limit)
+
+
 def join_broken_lines(text: str, min_len: int = 60) -> str:
     """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap width continues on the next."""
     lines = text.split("\n")
     width = wrap_width(lines)
-    out: list[str] = []
+    limit = 0.0 if width is None else WRAP_NEAR * width
+    out: list[list[str]] = []  # paragraphs as their lines, joined once at the end
     previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
     for line in lines:
         if (
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
-            and (
-                len(previous) >= min_len
-                or (width is not None and display_width(previous) >= WRAP_NEAR * width)
-            )
+            and (len(previous) >= min_len or (width is not None and _near_wrap(previous, limit)))
             and not is_part_header(line)
         ):
-            out[-1] += line
+            out[-1].append(line)
         else:
-            out.append(line)
+            out.append([line])
         previous = line
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
 
 
 def fix_decimal_comma(text: str) -> str:
