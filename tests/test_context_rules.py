@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnplan.extract import context
 from cnplan.extract.numbers import parse_number
@@ -10,6 +12,7 @@ from cnplan.extract.quantities import find_quantities
 from cnplan.extract.region import detect_region
 from cnplan.extract.table import extract as extract_rows
 from cnplan.extract.timing import period_in
+from cnplan.marks import display_width
 from cnplan.normalize import normalize
 from cnplan.normalize.steps import (
     drop_page_furniture,
@@ -228,3 +231,8 @@ def test_digit_groups(text, expected):
 def test_circle_zero_only_among_numerals():
     assert fold_circle_zero("三○%") == "三〇%"
     assert fold_circle_zero("○ 项目") == "○ 项目"
+
+
+@given(st.text(alphabet="a1 中。“—é𠀀，\u2e80\u2e81", max_size=30))
+def test_display_width_is_two_columns_from_u2e81(text):
+    assert display_width(text) == sum(2 if ord(c) > 0x2E80 else 1 for c in text)
