@@ -153,6 +153,11 @@ def test_absurd_lengths_are_no_quantities(text):
         ("实施二期工程", False),  # a phase is an ordinal
         ("三期改扩建项目开工", False),
         ("举办培训班3期。", True),  # near miss: sessions counted
+        ("创造一个关怀弱势的社会", False),  # 一 + a generic measure word: an article
+        ("出台新一轮优化营商环境措施", False),
+        ("柳林公园一期建成开放", False),
+        ("引进一家龙头企业", True),  # near miss: a specific measure word counts one
+        ("新建两个产业园", True),
         ("办结时限压缩到3个月", True),
     ],
 )

@@ -137,7 +137,7 @@ def _is_no_quantity(text: str, m: regex.Match[str]) -> bool:
     if chinese:
         if info is not None and not info.after_chinese:
             return True
-        if num == "一" and unit == "批":  # 一批: "a number of", not a count
+        if num == "一" and unit in _article_measures():  # 一个, 一批, 一轮: an article, not a count
             return True
         if before in _NUMERAL_WORD_LEFT:
             return True
@@ -170,6 +170,12 @@ def _counts_slogan(text: str, quote: int, unit: str) -> bool:
 
 # Characters that form words with a following Chinese numeral (统一, 唯一, 之一, 万一, 星期一).
 _NUMERAL_WORD_LEFT = frozenset("统唯之万同专单逐划均期周初星礼合归不几数")
+
+
+@cache
+def _article_measures() -> frozenset[str]:
+    """Measure words that after a lone 一 make an article or an ordinal (article_measures.txt)."""
+    return frozenset(lexicon.words("article_measures.txt"))
 
 
 @cache
