@@ -241,3 +241,28 @@ def test_circle_zero_only_among_numerals():
 @given(st.text(alphabet="a1 中。“—é𠀀，\u2e80\u2e81", max_size=30))
 def test_display_width_is_two_columns_from_u2e81(text):
     assert display_width(text) == sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def test_percent_change_column_of_a_table():
+    from cnplan.read.tables import table_lines
+
+    rows = [
+        ["产品名称", "计量单位", "产量", "较上年±%"],
+        ["饮料酒", "千升", "15767", "18.64"],
+        ["泵", "台", "52383", "-3.2"],
+    ]
+    assert table_lines(rows) == ["饮料酒产量为15767千升，增长18.64%。", "泵产量为52383台，增长-3.2%。"]
+    found = {r.value: r.indicator for r in _rows("\n".join(table_lines(rows)))}
+    assert found[18.64] == "饮料酒产量增长" and found[-3.2] == "泵产量增长"
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("牧业产值增长-3.2%", [-3.2]),
+        ("增长3-5%", [3]),  # near miss: a range, not a negative
+        ("2019-2020年增长5%", [5]),
+    ],
+)
+def test_negative_growth(text, values):
+    assert [q.value for q in find_quantities(text)] == values

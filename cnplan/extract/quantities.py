@@ -61,7 +61,7 @@ def _pattern() -> regex.Pattern[str]:
     inside = "|".join(sorted(_comparators()["inside"], key=len, reverse=True))
     after = "|".join(sorted(_comparators()["after"], key=len, reverse=True))
     return regex.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<pct>百分之)?(?P<num>{NUMBER})"
+        rf"(?<![\d.])(?<!\d,)(?P<neg>(?<=\p{{Han}})[-−－](?=\d))?(?P<pct>百分之)?(?P<num>{NUMBER})"
         rf"(?:(?P<inside1>{inside})?(?P<u1>{unit_pattern()})?[{RANGE_SIGNS}](?P<num2>{NUMBER}))?"
         rf"(?P<inside>{inside})?(?:(?P<unit>{unit_pattern()})|(?(pct)|(?!)))(?P<after>{after})?"
     )
@@ -209,6 +209,8 @@ def find_quantities(text: str) -> list[Quantity]:
         value = parse_number(num, scale)
         if value is None:
             continue
+        if m.group("neg"):  # 增长-3.2%: a fall written as a negative growth
+            value = -value
         value_max = parse_number(num2, scale) if num2 else None
         if u1 and u1 != unit:
             continue  # 3项-5个: not a range of one unit

@@ -19,7 +19,7 @@ PROSE_CELL = 60  # a cell this long, or holding a full stop, is running text, no
 @cache
 def header_roles() -> dict[str, str]:
     """Header cell text -> role of its column (table_headers.csv)."""
-    roles = {"name", "unit", "attribute", "index", "group"}
+    roles = {"name", "unit", "attribute", "index", "group", "change"}
     out = {}
     for row in lexicon.table("table_headers.csv", required=("header", "role")):
         if row["role"] not in roles:
@@ -92,6 +92,9 @@ def _header_row(row: Sequence[str], header: _Header) -> list[str]:
     unit = row[header.unit] if header.unit is not None else ""
     parts = []
     for j, cell in enumerate(row):
+        if header.roles[j] == "change" and _BARE_NUMBER.fullmatch(cell):
+            parts.append(f"增长{cell}%")  # 较上年±% | 18.64: a change in percent, whatever the row's unit
+            continue
         if j == header.name or header.roles[j] or cell in _EMPTY:
             continue
         label = header.labels[j]
