@@ -266,3 +266,31 @@ def test_percent_change_column_of_a_table():
 )
 def test_negative_growth(text, values):
     assert [q.value for q in find_quantities(text)] == values
+
+
+def test_communique_stock_at_year_end_is_actual():
+    text = "某县2015年国民经济和社会发展统计公报\n到2015年底共有人工造林面积1469公顷。"
+    assert [(r.kind, r.year) for r in _rows(text)] == [("actual", 2015)]
+
+
+def test_plan_deadline_in_its_own_year_stays_a_target():
+    text = "某市2015年工作计划\n到2015年底，新建学校3所。"
+    assert [r.kind for r in _rows(text)] == ["target"]
+
+
+@pytest.mark.parametrize(
+    "section, kind",
+    [
+        ("一、过去一年工作回顾", "actual"),  # funds obtained
+        ("二、今年工作安排", "target"),  # funds to be sought
+    ],
+)
+def test_zhengqu_in_a_review_reports_what_was_obtained(section, kind):
+    text = f"政府工作报告\n——2014年2月19日在某区人民代表大会上\n{section}\n争取上级资金1.2亿元。"
+    assert [r.kind for r in _rows(text)] == [kind]
+
+
+def test_last_year_counts_from_the_year_of_writing():
+    text = "财政司司长：在这份财政预算案，我会提出建议。《2013年拨款条例草案》\n2012年经济表现\n整体投资在去年进一步飙升9.1%，全年增长1.4%。"
+    years = [r.year for r in _rows(text)]
+    assert years == [2012, 2012]  # 去年 from 2013, 全年 of the heading's 2012

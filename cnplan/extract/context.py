@@ -45,6 +45,7 @@ class GenreDefaults:
     kind: str
     actual_year: str
     target_year: str
+    year_done: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ def _genre_defaults() -> dict[str, GenreDefaults]:
         for column in ("actual_year", "target_year"):
             if r[column] not in YEAR_RULES:
                 raise lexicon.LexiconError(f"genre_defaults.csv: {column} {r[column]!r} not in {YEAR_RULES}")
-        out[r.get("genre", "")] = GenreDefaults(r["kind"], r["actual_year"], r["target_year"])
+        if r.get("year_done", "no") not in ("yes", "no"):
+            raise lexicon.LexiconError(f"genre_defaults.csv: year_done {r['year_done']!r} is not yes or no")
+        out[r.get("genre", "")] = GenreDefaults(
+            r["kind"], r["actual_year"], r["target_year"], r.get("year_done") == "yes"
+        )
     if "" not in out:
         raise lexicon.LexiconError("genre_defaults.csv: no row for the empty genre")
     return out

@@ -117,6 +117,14 @@ def _cue_index() -> tuple[regex.Pattern[str], dict[str, tuple[tuple[str, str, in
     return first, {ch: tuple(cues) for ch, cues in by_first.items()}
 
 
+@cache
+def _review_neutral() -> frozenset[str]:
+    """Target cues that in a review section report what was done (kind_cues.csv, in_review = no)."""
+    return frozenset(
+        r["word"] for r in lexicon.table("kind_cues.csv", ("word",)) if r.get("in_review") == "no"
+    )
+
+
 def strongest_cue(text: str) -> tuple[str, str, int]:
     """The kind cue of highest weight in a text (the latest one on a tie): (word, kind, weight)."""
     first, by_first = _cue_index()
@@ -135,6 +143,8 @@ def decide_kind(
 ) -> tuple[str, str]:
     """target or actual, and the word that decided it."""
     word, kind, weight = strongest_cue(clause)
+    if section.kind == "actual" and word in _review_neutral():
+        word, kind, weight = "", "", -1
     if weight >= 2:
         return kind, word
     if time is not None and time.deadline and _ahead(time, section, ctx):
@@ -159,7 +169,9 @@ def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
         return section.kind != "actual"  # 到20XX年底 in a review of the base reports a stock
     if ctx.year is None or time.year > ctx.year:
         return True
-    return time.year == ctx.year and section.kind != "actual" and ctx.genre != "summary"
+    return (
+        time.year == ctx.year and section.kind != "actual" and not context.genre_defaults(ctx.genre).year_done
+    )
 
 
 def _cue_scope(sentence: str, end: int) -> str:
@@ -265,13 +277,13 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         line_end = text.find("\n", s.start)
         line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
         ref_year = reference_year(section, ctx, review)
-        times = find_time_exprs(sentence, ref_year, ctx.taiwan)
+        times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year)
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
             own = times if ref_year == ctx.year else find_time_exprs(sentence, ctx.year, ctx.taiwan)
             section.enter(_heading(heading, own, ctx))
             ref_year = reference_year(section, ctx, review)
-            times = find_time_exprs(sentence, ref_year, ctx.taiwan)
+            times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year)
         if line_start:
             if not in_item:
                 frame = carried

@@ -80,8 +80,16 @@ def roc_year(text: str) -> int | None:
     return None if value is None else int(value) + ROC_OFFSET
 
 
-def find_time_exprs(text: str, doc_year: int | None = None, taiwan: bool = False) -> list[TimeExpr]:
-    """Time expressions in a text, relative ones resolved against doc_year when known."""
+def find_time_exprs(
+    text: str, doc_year: int | None = None, taiwan: bool = False, written: int | None = None
+) -> list[TimeExpr]:
+    """Time expressions in a text, relative ones resolved when the years are known.
+
+    Words of the year itself (今年, 全年, 年内) resolve against doc_year, the year the passage speaks of
+    (a heading's year); words that count from the time of writing (去年, 明年, 前年) against written,
+    the year the document was written in (doc_year when not given).
+    """
+    written = doc_year if written is None else written
     out: list[TimeExpr] = []
     if not _hint().search(text):
         return out
@@ -105,7 +113,8 @@ def find_time_exprs(text: str, doc_year: int | None = None, taiwan: bool = False
             out.append(TimeExpr(*span, m.group(), last, period=name, deadline=end, span=not end))
         elif m.group("rel"):
             offset = RELATIVE[m.group("rel")]
-            year = None if doc_year is None else doc_year + offset
+            base = doc_year if offset == 0 else written
+            year = None if base is None else base + offset
             out.append(TimeExpr(*span, m.group(), year, deadline=deadline, relative=offset))
     if taiwan:
         out.extend(_bare_roc_years(text))
