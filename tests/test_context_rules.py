@@ -294,3 +294,16 @@ def test_last_year_counts_from_the_year_of_writing():
     text = "财政司司长：在这份财政预算案，我会提出建议。《2013年拨款条例草案》\n2012年经济表现\n整体投资在去年进一步飙升9.1%，全年增长1.4%。"
     years = [r.year for r in _rows(text)]
     assert years == [2012, 2012]  # 去年 from 2013, 全年 of the heading's 2012
+
+
+@pytest.mark.parametrize(
+    "sentence, value, name",
+    [
+        ("全县生产总值1102284万元，比上年增长9.3%。", 9.3, "生产总值增长"),
+        ("早稻产量109924吨，比上年减产849吨。", 849, "早稻产量减产"),
+        ("存款余额1221442万元，比年初增加121749万元。", 121749, "存款余额比年初增加"),
+        ("工业总产值2738280万元，按可比价计算比上年增长14.0%。", 14.0, "工业总产值增长"),
+    ],
+)
+def test_change_after_a_level_takes_its_subject(sentence, value, name):
+    assert {r.value: r.indicator for r in _rows(sentence)}[value] == name

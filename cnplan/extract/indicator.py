@@ -27,9 +27,10 @@ LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
     r"|其一|其二|首先|其次|再次|最后)+"
 )
-CHANGE = regex.compile(
-    r"^(?:同比|比上年|较上年|年均|分别|平均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升|下滑|增幅|降幅)"
-)
+CHANGE_WORDS = "增长|下降|提高|降低|增加|减少|上升|回落|提升|下滑|增幅|降幅|增产|减产|增收|减收"
+CHANGE = regex.compile(rf"^(?:同比|比上年|较上年|比年初|较年初|比上年末|年均|分别|平均)?(?:{CHANGE_WORDS})")
+# 比上年增长 with its year taken out as the time leaves 比增长: the comparison word alone says nothing.
+_BARE_COMPARISON = regex.compile(rf"^(?:按可比价格?计算)?(?:比|较|与)(?={CHANGE_WORDS})")
 QUALIFIER = regex.compile(r"^(.{2,}?)((?:国家|省|自治区|市|县|区|州|盟|旗|地|乡镇|部)级(?:以上|及以上)?)$")
 LEVEL_ONLY = regex.compile(
     r"^(?:国家|省|自治区|市|县|区|州|盟|旗|地|乡镇|部)?级(?:以上|及以上)?$|^(?:国家|省|市|县)$"
@@ -221,7 +222,7 @@ def _light_nouns() -> frozenset[str]:
 
 
 _LEVEL_PREFIX = regex.compile(r"^(?:国家|省|自治区|市|县|区|州|盟|旗)?级(?:以上|及以上)?")
-_CHANGE_SUFFIX = regex.compile(r"(?:同比|年均)?(?:增长|下降|提高|降低|增加|减少|上升|回落|提升)$")
+_CHANGE_SUFFIX = regex.compile(rf"(?:同比|年均|比上年|较上年|比年初|较年初)?(?:{CHANGE_WORDS})$")
 _NEW_PREFIX = regex.compile(r"^(?:新增|新认定|新建|认定|培育|新培育)")
 
 
@@ -284,6 +285,8 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
         if verb and not after.startswith(verb):
             after = verb + after
     phrase = after or before
+    if not after and _BARE_COMPARISON.match(phrase):
+        phrase = _BARE_COMPARISON.sub("", phrase)
     if not after:
         if phrase in _bare_predicates():
             subject = _subject_for(sentence, q, tail, previous, phrase)
