@@ -33,11 +33,12 @@ CHINESE = (
     rf"(?:[.点][{DIGIT_CHARS}]+)?"
 )
 # 1万5千, 12万305, 3亿5,000(万元): a number with a 万 or 亿 inside, not the unit's multiplier.
-MIXED = r"\d+万\d+千|(?:\d{1,3}(?:,\d{3})+|\d+)[万亿](?:\d,\d{3}|\d{1,4})(?![\d,.])"
+# Written as a suffix of the Arabic number, so the regex tries it only where a number has been read.
+MIXED_TAIL = r"万\d+千|[万亿](?:\d,\d{3}|\d{1,4})(?![\d,.])"
 _MIXED_THOUSANDS = regex.compile(r"(\d+)万(\d+)千")
 _COMPOUND = regex.compile(r"([\d,]+)([万亿])([\d,]+)")
 _ARABIC = regex.compile(ARABIC)
-NUMBER = rf"(?:{MIXED}|{ARABIC}|{CHINESE})"
+NUMBER = rf"(?:(?:{ARABIC})(?:{MIXED_TAIL})?|{CHINESE})"
 NUMBER_RE = regex.compile(NUMBER)
 
 

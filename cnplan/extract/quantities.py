@@ -61,7 +61,7 @@ def _pattern() -> regex.Pattern[str]:
     inside = "|".join(sorted(_comparators()["inside"], key=len, reverse=True))
     after = "|".join(sorted(_comparators()["after"], key=len, reverse=True))
     return regex.compile(
-        rf"(?<![\d.])(?<!\d,)(?P<neg>(?<=\p{{Han}})[-−－](?=\d))?(?P<pct>百分之)?(?P<num>{NUMBER})"
+        rf"(?<![\d.])(?<!\d,)(?P<pct>百分之)?(?P<num>{NUMBER})"
         rf"(?:(?P<inside1>{inside})?(?P<u1>{unit_pattern()})?[{RANGE_SIGNS}](?P<num2>{NUMBER}))?"
         rf"(?P<inside>{inside})?(?:(?P<unit>{unit_pattern()})|(?(pct)|(?!)))(?P<after>{after})?"
     )
@@ -190,6 +190,21 @@ def _not_before() -> dict[str, str]:
     return {row["unit"]: row.get("not_before", "") for row in lexicon.table("units.csv", ("unit",))}
 
 
+_INNER_BIG = regex.compile("[万亿兆]")
+MINUS_SIGNS = "-−－"
+_HAN_CHAR = regex.compile(r"\p{Han}")
+
+
+def _is_negative(text: str, start: int) -> bool:
+    """True when a minus sign stands right before a number and right after a word (增长-3.2%), not in a range."""
+    return (
+        start >= 2
+        and text[start - 1] in MINUS_SIGNS
+        and text[start].isdigit()
+        and _HAN_CHAR.match(text, start - 2) is not None
+    )
+
+
 _NUMERAL = regex.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 
 
@@ -205,11 +220,13 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = "%" if pct else written or ""
         if not unit or _is_no_quantity(text, m):
             continue
-        scale = split_multiplier(unit)[0]
+        # a 万/亿 inside the number (12万305, 二兆六四六五) is counted in the unit's own multiplier
+        scale = split_multiplier(unit)[0] if _INNER_BIG.search(num) else 1.0
         value = parse_number(num, scale)
         if value is None:
             continue
-        if m.group("neg"):  # 增长-3.2%: a fall written as a negative growth
+        negative = _is_negative(text, m.start())
+        if negative:  # 增长-3.2%: a fall written as a negative growth
             value = -value
         value_max = parse_number(num2, scale) if num2 else None
         if u1 and u1 != unit:
@@ -230,7 +247,7 @@ def find_quantities(text: str) -> list[Quantity]:
             comparator, cue = "<=", "控制在"
         value_base, unit_base = to_base(value, unit)
         value_max_base = None if value_max is None else to_base(value_max, unit)[0]
-        start = m.start()
+        start = m.start() - negative
         end = m.end("unit") if written else m.end("num")
         out.append(
             Quantity(

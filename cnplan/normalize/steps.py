@@ -242,7 +242,6 @@ def drop_page_numbers(text: str, min_run: int = 3, min_gap: int = 150) -> str:
 WRAP_SHARE, WRAP_NEAR, WRAP_MAX, WRAP_MIN_LINES = 0.4, 0.85, 120, 12
 # Page furniture of a plain-text copy: a short line repeated on every page, a bare page number.
 RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
-_BARE_NUMBER = re.compile(r"\d{1,5}")
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -269,19 +268,21 @@ def wrap_width(lines: list[str]) -> int | None:
 
 def _furniture(lines: list[str]) -> set[int]:
     """Indices of page furniture: short unpunctuated lines seen on several pages, bare page numbers."""
-    counts = Counter(line for line in lines if line and len(line) <= RUNNING_MAX_LEN)
-    out = set()
-    numbers = [(i, int(line)) for i, line in enumerate(lines) if _BARE_NUMBER.fullmatch(line)]
+    running = {
+        line
+        for line, n in Counter(lines).items()
+        if n >= RUNNING_MIN
+        and 0 < len(line) <= RUNNING_MAX_LEN
+        and line[-1] not in LINE_END_PUNCT
+        and not HEADING_MARKER.match(line)
+    }
+    numbers = [
+        (i, int(line)) for i, line in enumerate(lines) if line.isascii() and line.isdigit() and len(line) <= 5
+    ]
     pairs = [(i, j) for (i, a), (j, b) in zip(numbers, numbers[1:]) if b == a + 1]
-    if len(pairs) >= RUNNING_MIN - 1:  # page numbers count up from page to page
-        out.update(k for pair in pairs for k in pair)
-    for i, line in enumerate(lines):
-        if (
-            counts.get(line, 0) >= RUNNING_MIN
-            and line[-1] not in LINE_END_PUNCT
-            and not HEADING_MARKER.match(line)
-        ):
-            out.add(i)
+    out = {k for pair in pairs for k in pair} if len(pairs) >= RUNNING_MIN - 1 else set()  # pages count up
+    if running:
+        out.update(i for i, line in enumerate(lines) if line in running)
     return out
 
 
@@ -317,21 +318,20 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
     lines = text.split("\n")
     width = wrap_width(lines)
     limit = 0.0 if width is None else WRAP_NEAR * width
-    out: list[list[str]] = []  # paragraphs as their lines, joined once at the end
+    out: list[str] = []  # the lines, with a line break before each that starts a new line
     previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
     for line in lines:
-        if (
+        if not (
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
             and (len(previous) >= min_len or (width is not None and _near_wrap(previous, limit)))
             and not is_part_header(line)
         ):
-            out[-1].append(line)
-        else:
-            out.append([line])
+            out.append("\n")
+        out.append(line)
         previous = line
-    return "\n".join("".join(pieces) for pieces in out)
+    return "".join(out)[1:]
 
 
 def fix_decimal_comma(text: str) -> str:
