@@ -307,3 +307,63 @@ def test_last_year_counts_from_the_year_of_writing():
 )
 def test_change_after_a_level_takes_its_subject(sentence, value, name):
     assert {r.value: r.indicator for r in _rows(sentence)}[value] == name
+
+
+PLAN_TABLE = """上海市“十四五”规划主要指标
+指 标 单位 属性
+2025年 年均[累计]
+1 全市生产总值年均增长率 % 预期性 - 5左右
+万元/
+2 全员劳动生产率 预期性 36左右 -
+人
+3 单位建设用地生产总值提升 % 预期性 - [20]
+全社会研发经费支出相当于
+6 % 预期性 4.5左右 -
+全市生产总值比例
+9 居民人均可支配收入增长 % 预期性 - 与经济增长基本同步
+10 城镇调查失业率 % 预期性 - <5.5
+17 地表水达到或好于Ⅲ类水体比例 % 约束性 >60 -
+1 指每万人口居民拥有的经国家知识产权局授权且在有效期内的发明专利件数，这一行是正文而不是表格的一行。"""
+
+
+def test_text_table_rows_become_sentences():
+    from cnplan.normalize.text_tables import rebuild_text_tables
+
+    lines = rebuild_text_tables(PLAN_TABLE).split("\n")
+    assert "全市生产总值年均增长率为5%左右（预期性）。" in lines
+    assert "全员劳动生产率2025年为36万元/人左右（预期性）。" in lines  # the unit wrapped around its row
+    assert "单位建设用地生产总值提升为20%（预期性）。" in lines
+    assert "全社会研发经费支出相当于全市生产总值比例2025年为4.5%左右（预期性）。" in lines  # the name, too
+    assert "城镇调查失业率为低于5.5%（预期性）。" in lines
+    assert "地表水达到或好于Ⅲ类水体比例2025年为超过60%（约束性）。" in lines
+    assert "9 居民人均可支配收入增长 % 预期性 - 与经济增长基本同步。" in lines  # no figure: kept, closed
+    assert lines[-1].startswith("1 指每万人口")  # running text ends the table
+
+
+def test_text_table_rows_are_plan_targets_with_their_binding():
+    text = "上海市国民经济和社会发展第十四个五年规划纲要\n" + PLAN_TABLE
+    rows = {r.value: r for r in _rows(text)}
+    assert (rows[5].kind, rows[5].year, rows[5].comparator, rows[5].binding) == (
+        "target",
+        2025,
+        "~",
+        "预期性",
+    )
+    assert (rows[36].unit, rows[36].indicator) == ("万元/人", "全员劳动生产率")
+    assert (rows[60].comparator, rows[60].binding) == (">", "约束性")
+    assert rows[5.5].comparator == "<"
+
+
+@pytest.mark.parametrize(
+    "line, header",
+    [
+        ("指 标 单位 属性", True),
+        ("指标名称 计量单位 2025年", True),
+        ("各单位要按照指标要求完成任务。", False),  # prose that names the words
+        ("主要指标", False),
+    ],
+)
+def test_text_table_header(line, header):
+    from cnplan.normalize.text_tables import is_table_header
+
+    assert is_table_header(line) == header

@@ -103,7 +103,15 @@ def load_pred(path: str | Path) -> list[Row]:
     """Predicted rows of an indicator table (CSV), with base values computed."""
     df = pd.read_csv(
         path,
-        dtype={"unit": str, "indicator": str, "kind": str, "comparator": str, "sentence": str, "genre": str},
+        dtype={
+            "unit": str,
+            "indicator": str,
+            "kind": str,
+            "comparator": str,
+            "sentence": str,
+            "genre": str,
+            "binding": str,
+        },
     )
     missing = {"doc", "indicator", "value", "unit"} - set(df.columns)
     if missing:
@@ -217,6 +225,7 @@ def score(gold_rows: list[Row], pred_rows: list[Row]) -> dict[str, Any]:
         pairs_all += required
     precision, recall = _ratio(totals["matched"], totals["pred"]), _ratio(totals["matched"], totals["gold"])
     with_year = [(g, p) for g, p in pairs_all if year_of(g.get("year")) is not None]
+    with_binding = [(g, p) for g, p in pairs_all if not is_blank(g.get("binding"))]
     n = len(pairs_all)
     return dict(
         precision=precision,
@@ -232,6 +241,12 @@ def score(gold_rows: list[Row], pred_rows: list[Row]) -> dict[str, Any]:
             sum(_comparator(g.get("comparator")) == _comparator(p.get("comparator")) for g, p in pairs_all), n
         ),
         indicator_similarity=_ratio(sum(fuzz.ratio(g["indicator"], p["indicator"]) for g, p in pairs_all), n),
+        # beyond the spec's scorer: gold rows that carry a binding (约束性/预期性), predicted alike
+        binding_accuracy=(
+            _ratio(sum(_same(g["binding"], p.get("binding")) for g, p in with_binding), len(with_binding))
+            if with_binding
+            else None
+        ),
         counts=totals,
         per_doc=per_doc,
     )
@@ -310,7 +325,7 @@ def evaluate_files(
 
 
 FIGURES = ("precision", "recall", "f1", "strict_f1", "full_f1", "kind_accuracy", "year_accuracy",
-           "comparator_accuracy", "indicator_similarity", "region_accuracy")  # fmt: skip
+           "comparator_accuracy", "indicator_similarity", "region_accuracy", "binding_accuracy")  # fmt: skip
 
 
 def format_report(result: dict[str, Any]) -> str:

@@ -156,6 +156,12 @@ def clause_subject(sentence: str, start: int) -> str:
     return trim(clause[:cut].split("、")[0])
 
 
+def _previous_clause_subject(sentence: str, start: int) -> str:
+    """The subject of the clause before the one holding a position (居民人均可支配收入保持全国领先，超过7.2万元)."""
+    begin = last_of(CLAUSE_BREAK, sentence, 0, start)
+    return clause_subject(sentence, begin) if begin > 0 else ""
+
+
 def _drop_place(phrase: str) -> str:
     """Drop a leading place name that only says where (西宁市共组织实施… -> 共组织实施…)."""
     place = place_at_start(phrase)
@@ -293,7 +299,9 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
             if subject:
                 phrase = subject + phrase
         elif not phrase or NUMBER_LIKE.fullmatch(phrase):
-            phrase = previous or clause_subject(sentence, q.start)
+            phrase = (
+                previous or clause_subject(sentence, q.start) or _previous_clause_subject(sentence, q.start)
+            )
         elif CHANGE.match(phrase) and len(phrase) <= 6 and previous:
             phrase = subject_of(previous) + phrase
         elif (phrase.startswith("占") or phrase in _attributes()) and previous:

@@ -22,6 +22,7 @@ from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
 from cnplan.marks import first_of, last_of
 from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, Sentence, normalize
+from cnplan.normalize.text_tables import binding_words
 from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
@@ -65,6 +66,7 @@ class Indicator:
     indicator_score: float | None = None
     genre: str = ""  # after the spec's columns: the genre and the year the document is written for
     doc_year: int | None = None
+    binding: str = ""  # 约束性 or 预期性, where the table or the text says so
 
     def values(self) -> tuple:
         """The row's values in column order (a shallow, fast asdict)."""
@@ -251,6 +253,11 @@ def review_year(ctx: context.PartContext) -> int | None:
     return ctx.year
 
 
+def binding_of(sentence: str) -> str:
+    """约束性 or 预期性 when a sentence states its indicator's binding (binding.csv), else ''."""
+    return next((b for word, b in binding_words().items() if word in sentence), "")
+
+
 def reference_year(section: _Section, ctx: context.PartContext, review: int | None) -> int | None:
     """The year 今年, 全年 and 年内 mean: the section's year, else the reviewed year in a review, else the
     document's year."""
@@ -293,6 +300,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             carried = None
         previous, floor = "", 0
         quantities = find_quantities(sentence)
+        binding = binding_of(sentence) if quantities else ""
         first_row = len(rows)
         for q in quantities:
             time = _pick_time(times, sentence, q, carried)
@@ -325,6 +333,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
                     sentence=sentence,
                     genre=ctx.genre,
                     doc_year=ctx.year,
+                    binding=binding,
                 )
             )
             previous = name

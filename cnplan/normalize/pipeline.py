@@ -10,11 +10,13 @@ import regex
 from cnplan.marks import SENTENCE_END
 from cnplan.normalize import steps
 from cnplan.normalize.script import detect_script, to_simplified
+from cnplan.normalize.text_tables import rebuild_text_tables
 
 Step = Callable[[str], str]
 
 # Order matters: script conversion before the lexicon-driven boilerplate (written simplified),
-# line labels before spaces are closed, spaces before year ranges and page numbers are read.
+# line labels and text tables (cells set off by spaces) before spaces are closed, spaces before year
+# ranges and page numbers are read.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("fold_radicals", steps.fold_radicals),
     ("strip_pinyin", steps.strip_pinyin),
@@ -23,6 +25,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("drop_boilerplate", steps.drop_boilerplate),
     ("strip_urls", steps.strip_urls),
     ("strip_line_numbers", steps.strip_line_numbers),
+    ("rebuild_text_tables", rebuild_text_tables),
     ("close_spaces", steps.close_spaces),
     ("join_digit_groups", steps.join_digit_groups),
     ("fold_circle_zero", steps.fold_circle_zero),
