@@ -78,7 +78,16 @@ def to_simplified(text: str) -> str:
     if trad.isdisjoint(text):  # a C-level scan: simplified text costs next to nothing
         return text
     lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if not trad.isdisjoint(line):
-            lines[i] = _convert_keep(line)
-    return "\n".join(lines)
+    out: list[str] = []
+    run: list[str] = []  # consecutive traditional lines: converted at once, as a line break ends a clause
+    for line in lines:
+        if trad.isdisjoint(line):
+            if run:
+                out.append(_convert_keep("\n".join(run)))
+                run = []
+            out.append(line)
+        else:
+            run.append(line)
+    if run:
+        out.append(_convert_keep("\n".join(run)))
+    return "\n".join(out)
