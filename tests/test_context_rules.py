@@ -367,3 +367,26 @@ def test_text_table_header(line, header):
     from cnplan.normalize.text_tables import is_table_header
 
     assert is_table_header(line) == header
+
+
+@pytest.mark.parametrize(
+    "sentence, value, name",
+    [
+        ("政府会提供23亿元的贷款。", 23, "贷款"),  # a verb before, the measured thing after
+        ("27个总投资94亿元的健康医药项目签约落地。", 94, "健康医药项目总投资"),  # near miss: a bare predicate
+        ("地区生产总值达到628亿元的水平。", 628, "地区生产总值"),  # near miss: a real name before
+    ],
+)
+def test_amount_named_by_the_noun_after_it(sentence, value, name):
+    assert {r.value: r.indicator for r in _rows(sentence)}[value] == name
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("投入三百六十多亿的经费", [(360, "亿")]),  # a bare 亿 before 的
+        ("千万不能放松", []),  # near miss: 千万 before a word is no amount
+    ],
+)
+def test_bare_multiplier_unit(text, found):
+    assert [(q.value, q.unit) for q in find_quantities(text)] == found

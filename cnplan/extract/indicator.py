@@ -27,6 +27,8 @@ LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)"
     r"|其一|其二|首先|其次|再次|最后)+"
 )
+# A phrase before a figure this short is a verb or a stub; a noun after 的 then names the figure.
+SHORT_BEFORE = 4
 CHANGE_WORDS = "增长|下降|提高|降低|增加|减少|上升|回落|提升|下滑|增幅|降幅|增产|减产|增收|减收"
 CHANGE = regex.compile(rf"^(?:同比|比上年|较上年|比年初|较年初|比上年末|年均|分别|平均)?(?:{CHANGE_WORDS})")
 # 比上年增长 with its year taken out as the time leaves 比增长: the comparison word alone says nothing.
@@ -290,6 +292,13 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
         verb = event_verb_before(sentence, q, floor)
         if verb and not after.startswith(verb):
             after = verb + after
+    if (
+        not after
+        and len(before) <= SHORT_BEFORE
+        and before not in _bare_predicates()  # 总投资94亿元的X: X's investment, below
+        and sentence.startswith("的", tail)
+    ):
+        after = after_phrase(sentence, q, tail + 1)  # 涉及600亿元的新政策: what the amount is of
     phrase = after or before
     if not after and _BARE_COMPARISON.match(phrase):
         phrase = _BARE_COMPARISON.sub("", phrase)

@@ -62,7 +62,8 @@ def unit_pattern() -> str:
     alt = "|".join(regex.escape(u) for u in names)
     prefixes = "|".join(PREFIXES)
     per = "|".join(sorted(PER, key=len, reverse=True))
-    return rf"(?:(?:{prefixes})?(?:{alt})(?:/(?:{per}))?|(?:{prefixes})(?![\p{{Han}}]))"
+    # a bare 万/亿 is a unit at a clause end or before 的 (三百六十多亿的经费), not before a word (千万不能)
+    return rf"(?:(?:{prefixes})?(?:{alt})(?:/(?:{per}))?|(?:{prefixes})(?:(?![\p{{Han}}])|(?=的)))"
 
 
 @cache
