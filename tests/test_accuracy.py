@@ -14,9 +14,9 @@ from cnplan.extract import extract_frame
 
 # Figures reached when this floor was set (README "Accuracy"); a drop of more than 0.02 fails.
 REACHED = {
-    "seeds": {"f1": 0.932, "strict_f1": 0.876, "full_f1": 0.734},
-    "gwr": {"f1": 0.947, "strict_f1": 0.937, "full_f1": 0.760},
-    "wide": {"f1": 0.907, "strict_f1": 0.865, "full_f1": 0.671},
+    "seeds": {"f1": 0.942, "strict_f1": 0.890, "full_f1": 0.740},
+    "gwr": {"f1": 0.956, "strict_f1": 0.954, "full_f1": 0.782},
+    "wide": {"f1": 0.952, "strict_f1": 0.918, "full_f1": 0.743},
 }
 TOLERANCE = 0.02
 SHARED_SCORER = ROOT.parent / "shared" / "tools" / "score.py"
@@ -42,10 +42,12 @@ def test_accuracy_does_not_drop(table, gold_set):
 @pytest.mark.parametrize("gold_set", sorted(REACHED))
 def test_acceptance_bar(table, gold_set):
     result = evaluate_files(DATA / f"{gold_set}.jsonl", table)
-    assert result["kind_accuracy"] >= 0.92
-    assert result["year_accuracy"] >= 0.90
+    assert result["f1"] >= 0.92 and result["strict_f1"] >= 0.85 and result["full_f1"] >= 0.72
+    assert result["kind_accuracy"] >= 0.94
+    assert result["year_accuracy"] >= 0.93
     assert result["comparator_accuracy"] >= 0.95
-    assert result["region_accuracy"] >= 0.75
+    # two seed articles never name their city (桐乡市, 湘潭市): 7 of 9 is every article that does
+    assert result["region_accuracy"] >= (7 / 9 if gold_set == "seeds" else 0.85)
 
 
 def test_perfect_prediction_scores_one(tmp_path):
