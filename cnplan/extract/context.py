@@ -22,20 +22,11 @@ HEADING_TITLE = regex.compile(
 )
 ARTICLE_HEADER = regex.compile(r"^\s*(?:【篇|篇[一二三四五六七八九十\d]+\s*[:：])")
 TOP_MARKER = regex.compile(r"[一二三四五六七八九十]+、|第")
-LEAD_IN_END = ("：", ":")
+LEAD_IN_END = "：:"
+CLOSING = "。；;"
 # A dominant year makes the document's year clear when it is mentioned this often and this exclusively.
 DOMINANT_MIN_COUNT, DOMINANT_MIN_SHARE = 5, 0.6
 YEAR_RULES = ("doc", "previous", "base", "period", "none")
-
-
-@dataclass(frozen=True)
-class PartContext:
-    """What one article says about itself."""
-
-    genre: str
-    year: int | None
-    period: str
-    taiwan: bool
 
 
 @dataclass(frozen=True)
@@ -46,6 +37,22 @@ class GenreDefaults:
     actual_year: str
     target_year: str
     year_done: bool = False
+
+
+@dataclass(frozen=True)
+class PartContext:
+    """What one article says about itself."""
+
+    genre: str
+    year: int | None
+    period: str
+    taiwan: bool
+    defaults: GenreDefaults | None = None  # what the genre implies (genre_defaults.csv)
+
+    @property
+    def implied(self) -> GenreDefaults:
+        """What the genre implies for kind and year."""
+        return self.defaults if self.defaults is not None else genre_defaults(self.genre)
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,8 @@ def _genre_of_review(text: str) -> str:
 def part_context(text: str, taiwan: bool = False) -> PartContext:
     """Genre, year, plan period and script origin of an article."""
     genre = detect_genre(text) or _genre_of_review(text)
-    return PartContext(genre, detect_year(text, genre), period_in(title_of(text)), taiwan)
+    year = detect_year(text, genre)
+    return PartContext(genre, year, period_in(title_of(text)), taiwan, genre_defaults(genre))
 
 
 def title_of(text: str, width: int = 30) -> str:
@@ -192,11 +200,11 @@ def heading_of(sentence: str, line_start: bool, line_len: int) -> tuple[int, str
     if marker:
         tag = marker.group()
         level = 1 if TOP_MARKER.match(tag) else 2
-    closed = sentence.rstrip().endswith(("。", "；", ";")) or (
-        not marker and sentence.rstrip().endswith(LEAD_IN_END)
-    )
-    if line_start and line_len <= 40 and not closed:
-        return level if marker else 1, sentence
+    if line_start and line_len <= 40:
+        end = sentence.rstrip()[-1:]
+        # a line closed by 。 is a paragraph; one closed by a colon without a number is a lead-in
+        if end not in CLOSING and (marker or end not in LEAD_IN_END):
+            return level if marker else 1, sentence
     if marker:
         rest = sentence[marker.end() :]
         m = HEADING_TITLE.match(rest)

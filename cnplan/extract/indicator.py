@@ -294,13 +294,13 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
             after = verb + after
     if (
         not after
+        and sentence.startswith("的", tail)
         and len(before) <= SHORT_BEFORE
         and before not in _bare_predicates()  # 总投资94亿元的X: X's investment, below
-        and sentence.startswith("的", tail)
     ):
         after = after_phrase(sentence, q, tail + 1)  # 涉及600亿元的新政策: what the amount is of
     phrase = after or before
-    if not after and _BARE_COMPARISON.match(phrase):
+    if not after and phrase[:1] in "比较与按" and _BARE_COMPARISON.match(phrase):
         phrase = _BARE_COMPARISON.sub("", phrase)
     if not after:
         if phrase in _bare_predicates():

@@ -190,7 +190,6 @@ def _not_before() -> dict[str, str]:
     return {row["unit"]: row.get("not_before", "") for row in lexicon.table("units.csv", ("unit",))}
 
 
-_INNER_BIG = regex.compile("[万亿兆]")
 MINUS_SIGNS = "-−－"
 _HAN_CHAR = regex.compile(r"\p{Han}")
 
@@ -221,11 +220,12 @@ def find_quantities(text: str) -> list[Quantity]:
         if not unit or _is_no_quantity(text, m):
             continue
         # a 万/亿 inside the number (12万305, 二兆六四六五) is counted in the unit's own multiplier
-        scale = split_multiplier(unit)[0] if _INNER_BIG.search(num) else 1.0
+        scale = split_multiplier(unit)[0] if "万" in num or "亿" in num or "兆" in num else 1.0
         value = parse_number(num, scale)
         if value is None:
             continue
-        negative = _is_negative(text, m.start())
+        begin = m.start()
+        negative = begin > 1 and text[begin - 1] in MINUS_SIGNS and _is_negative(text, begin)
         if negative:  # 增长-3.2%: a fall written as a negative growth
             value = -value
         value_max = parse_number(num2, scale) if num2 else None
@@ -234,7 +234,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if value_max is not None and value_max <= value:
             continue
         comparator, cue = "=", ""
-        before_op, before_word = _comparator_before(text, m.start())
+        before_op, before_word = _comparator_before(text, begin)
         if after:
             cue = after
             comparator = _comparators()["after"][cue]
@@ -243,11 +243,11 @@ def find_quantities(text: str) -> list[Quantity]:
             comparator = _comparators()["inside"][cue]
         elif before_op:
             comparator, cue = before_op, before_word
-        if comparator == "=" and _control_within(text, m.start()):
+        if comparator == "=" and _control_within(text, begin):
             comparator, cue = "<=", "控制在"
         value_base, unit_base = to_base(value, unit)
         value_max_base = None if value_max is None else to_base(value_max, unit)[0]
-        start = m.start() - negative
+        start = begin - negative
         end = m.end("unit") if written else m.end("num")
         out.append(
             Quantity(

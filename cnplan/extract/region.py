@@ -170,9 +170,9 @@ def _self_suffix(text: str) -> str:
 
 def _as_self(name: str, division: Division, self_suffix: str) -> Division:
     """Of the divisions a name may mean (吉林: the province or the city), the kind the text calls itself (我市)."""
-    if not self_suffix or division.suffix == self_suffix:
+    if division.name[-1] == self_suffix:
         return division
-    same = [d for d in _names()[0].get(name, ()) if d.suffix == self_suffix]
+    same = [d for d in _names()[0].get(name, ()) if d.name[-1] == self_suffix]
     return _best(same) if same else division
 
 
@@ -180,8 +180,10 @@ def detect_region(text: str, min_score: float = 3.0) -> str:
     """Full official name of the region a text speaks for, or '' when unclear or masked."""
     scores: dict[Division, float] = defaultdict(float)
     self_suffix = _self_suffix(text)
+    by_name = _names()[0]
     for pos, name, d in mentions(text):
-        d = _as_self(name, d, self_suffix)
+        if self_suffix and len(by_name[name]) > 1:
+            d = _as_self(name, d, self_suffix)
         weight = 2.0 if name == d.name else 1.0
         if pos < TITLE_ZONE:
             weight *= 3

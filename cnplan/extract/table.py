@@ -36,6 +36,8 @@ CLAUSE_BREAKS = "，,；;。！？!?"
 BULLETS = ("——", "—", "•", "·", "●", "▪")
 OPENING_CLAUSE = 10
 # 比2015年, 较上年, 是2015年的3.75倍: the year is the base of a comparison, not the figure's own year.
+# What every deadline holds (到2025年, 截至, 2025年前, “十四五”期末): a sentence without one carries none.
+_DEADLINE_HINT = regex.compile("[到至截前末]")
 COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比|是)$")
 
 
@@ -162,7 +164,7 @@ def decide_kind(
         return section.kind, ""
     if weight == 1:
         return kind, word
-    return context.genre_defaults(ctx.genre).kind, ""
+    return ctx.implied.kind, ""
 
 
 def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
@@ -171,9 +173,7 @@ def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
         return section.kind != "actual"  # 到20XX年底 in a review of the base reports a stock
     if ctx.year is None or time.year > ctx.year:
         return True
-    return (
-        time.year == ctx.year and section.kind != "actual" and not context.genre_defaults(ctx.genre).year_done
-    )
+    return time.year == ctx.year and section.kind != "actual" and not ctx.implied.year_done
 
 
 def _cue_scope(sentence: str, end: int) -> str:
@@ -188,7 +188,7 @@ def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tupl
     """(year, year_text, period) of a quantity with no time expression of its own."""
     if section.time is not None:
         return section.time.year, section.time.text, section.time.period
-    defaults = context.genre_defaults(ctx.genre)
+    defaults = ctx.implied
     rule = defaults.target_year if kind == "target" else defaults.actual_year
     if rule == "period" or (rule == "base" and ctx.period):
         if not ctx.period:
@@ -248,13 +248,15 @@ def _sentences_of(norm: NormalizedText, part: Part) -> tuple[Sentence, ...]:
 
 def review_year(ctx: context.PartContext) -> int | None:
     """The year a review section of the document speaks of: Y-1 in a work report delivered in Y."""
-    if ctx.year is not None and context.genre_defaults(ctx.genre).actual_year == "previous":
+    if ctx.year is not None and ctx.implied.actual_year == "previous":
         return ctx.year - 1
     return ctx.year
 
 
 def binding_of(sentence: str) -> str:
     """约束性 or 预期性 when a sentence states its indicator's binding (binding.csv), else ''."""
+    if "性" not in sentence:  # every attribute word ends in 性: most sentences need no scan
+        return ""
     return next((b for word, b in binding_words().items() if word in sentence), "")
 
 
@@ -274,6 +276,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     ctx = context.part_context(part_text, _is_taiwan(region, part_text))
     review = review_year(ctx)
     section = _Section()
+    ref_year = reference_year(section, ctx, review)  # changes only where a heading is entered
     carried: TimeExpr | None = None
     frame: TimeExpr | None = None  # the deadline a paragraph ended with: its bulleted items below share it
     in_item = False  # the current line is a bulleted item
@@ -283,14 +286,10 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         line_start = s.start == 0 or text[s.start - 1] == "\n"
         line_end = text.find("\n", s.start)
         line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
-        ref_year = reference_year(section, ctx, review)
-        times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year)
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
-            own = times if ref_year == ctx.year else find_time_exprs(sentence, ctx.year, ctx.taiwan)
-            section.enter(_heading(heading, own, ctx))
+            section.enter(_heading(heading, find_time_exprs(sentence, ctx.year, ctx.taiwan), ctx))
             ref_year = reference_year(section, ctx, review)
-            times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year)
         if line_start:
             if not in_item:
                 frame = carried
@@ -300,6 +299,9 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
             carried = None
         previous, floor = "", 0
         quantities = find_quantities(sentence)
+        # times serve the sentence's own figures, and else only a deadline carried to the next sentence
+        needed = quantities or (not heading and _DEADLINE_HINT.search(sentence) is not None)
+        times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year) if needed else []
         binding = binding_of(sentence) if quantities else ""
         first_row = len(rows)
         for q in quantities:
