@@ -12,7 +12,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
+from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT
 
 HAN = r"\p{Han}"
 # CJK punctuation and quotes that glue to Chinese text without spaces.
@@ -237,20 +237,21 @@ def drop_page_numbers(text: str, min_run: int = 3, min_gap: int = 150) -> str:
     return "".join(out)
 
 
-# A text is hard-wrapped when this share of its lines stand near its widest ones, and those are
-# no wider than WRAP_MAX columns; a line this close to the wrap width stopped only for the margin.
+# A text is hard-wrapped when this share of its lines stand near a common length, no longer than
+# WRAP_MAX characters. Lengths are counted in characters: a printed line holds about as many whatever
+# they are, and digits, though narrower, only let it hold more.
 WRAP_SHARE, WRAP_NEAR, WRAP_MAX, WRAP_MIN_LINES = 0.4, 0.85, 120, 12
-# A line at least this share of the wrap width that does not close its sentence continues on the next; lower
-# than WRAP_NEAR, since half-width digits make a full printed line look narrower (…从2015年的 / 2.69万亿元).
+# A line at least this share of the wrap length that does not close its sentence continues on the next;
+# lower than WRAP_NEAR, for lines that stop before a word too long to fit (…从2015年的 / 2.69万亿元).
 JOIN_NEAR = 0.75
 # Page furniture of a plain-text copy: a short line repeated on every page, a bare page number.
 RUNNING_MIN, RUNNING_MAX_LEN = 3, 30
 
 
 def wrap_width(lines: list[str]) -> int | None:
-    """The width (display columns) a text was hard-wrapped at, or None when its lines run free.
+    """The length (characters) a text was hard-wrapped at, or None when its lines run free.
 
-    The wrap width is the width w that most lines stand just under (between WRAP_NEAR * w and w);
+    The wrap length is the length w that most lines stand just under (between WRAP_NEAR * w and w);
     a text is wrapped when at least WRAP_SHARE of its lines do.
     """
     lengths = [n for n in map(len, lines) if n >= 8]
@@ -258,7 +259,7 @@ def wrap_width(lines: list[str]) -> int | None:
     narrow = [line for line in lines if 8 <= len(line) <= WRAP_MAX]
     if len(lengths) < WRAP_MIN_LINES or len(narrow) < WRAP_SHARE * len(lengths):
         return None
-    widths = sorted(map(display_width, narrow))
+    widths = sorted(map(len, narrow))
     best, best_count = 0, 0
     for w in sorted(set(widths)):
         if w > WRAP_MAX:
@@ -310,16 +311,11 @@ def drop_page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
-def _near_wrap(line: str, limit: float) -> bool:
-    """True when a line is at least limit columns wide (a line is as wide as it is long, at most twice)."""
-    n = len(line)
-    return n >= limit or (2 * n >= limit and display_width(line) >= limit)
-
-
 def join_broken_lines(text: str, min_len: int = 60) -> str:
-    """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap width continues on the next."""
+    """Re-join hard-wrapped lines: a line that stops mid-sentence near the wrap length continues on the next."""
     lines = text.split("\n")
-    width = wrap_width(lines)
+    # lines of a wrapped text are short: when the average line is longer than any wrap, none is
+    width = wrap_width(lines) if len(text) <= WRAP_MAX * len(lines) else None
     limit = 0.0 if width is None else JOIN_NEAR * width
     out: list[str] = []  # the lines, with a line break before each that starts a new line
     previous = ""  # the last line as it stood in the text: a joined line is as wide as its last piece
@@ -328,7 +324,7 @@ def join_broken_lines(text: str, min_len: int = 60) -> str:
             line
             and previous
             and previous[-1] not in LINE_END_PUNCT
-            and (len(previous) >= min_len or (width is not None and _near_wrap(previous, limit)))
+            and (len(previous) >= min_len or (width is not None and len(previous) >= limit))
             and not is_part_header(line)
         ):
             out.append("\n")
