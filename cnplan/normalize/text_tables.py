@@ -23,6 +23,7 @@ they were.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -74,6 +75,8 @@ def _header_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def is_table_header(line: str) -> bool:
     """True for the header line of an indicator table: short, naming a name column and a unit or attribute."""
+    if len(line) > 2 * HEADER_MAX:  # spaces between letters at most double a header's length
+        return False
     compact = line.replace(" ", "")
     if not compact or len(compact) > HEADER_MAX or compact[-1] in "。；;":
         return False
@@ -190,27 +193,40 @@ def _rebuild(lines: list[str], start: int, end: int, labels: list[str]) -> list[
     return out
 
 
+@cache
+def _name_header() -> regex.Pattern[str]:
+    """Where a name column's header word stands (指标, 指 标): the lines worth testing as a header."""
+    names, _ = _header_words()
+    return regex.compile(
+        "|".join(" ?".join(map(regex.escape, w)) for w in sorted(names, key=len, reverse=True))
+    )
+
+
 def rebuild_text_tables(text: str) -> str:
     """Write the rows of indicator tables copied as text as one sentence per figure."""
     if not any(word in text for word in binding_words()):
         return text  # no attribute word: no indicator table to read
     lines = text.split("\n")
+    starts = [0]  # where each line starts, to find the lines holding a header word
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _name_header().finditer(text)})
     out: list[str] = []
-    i = 0
-    while i < len(lines):
-        if not is_table_header(lines[i]):
-            out.append(lines[i])
-            i += 1
+    done = 0  # lines before this one are written
+    for i in candidates:
+        if i < done or not is_table_header(lines[i]):
             continue
         first_row = next(
             (k for k in range(i + 1, min(i + 8, len(lines))) if _attribute_at(lines[k].split()) >= 0), None
         )
         labels = _labels(lines, i, first_row) if first_row is not None else []
         if not labels:
-            out.append(lines[i])
-            i += 1
             continue
         end = _table_end(lines, first_row)
+        out.extend(lines[done:i])
         out.extend(_rebuild(lines, first_row, end, labels))
-        i = end
+        done = end
+    if not out:
+        return text
+    out.extend(lines[done:])
     return "\n".join(out)
