@@ -1,15 +1,21 @@
-"""What a document says about itself: genre, the year it is written for, and its section headings."""
+"""What a document says about itself: its genre, the year it is written for, the region it speaks for
+and the section headings a sentence stands under, each read from the signal lexicons.
+
+The assembly of the table (table.py) only reads these frames; the kind and year of each figure are
+decided in decide.py from them.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import regex
 
 from cnplan import lexicon
-from cnplan.extract.timing import period_in, roc_year
+from cnplan.extract.region import detect_region, gazetteer
+from cnplan.extract.timing import TimeExpr, period_in, roc_year
 from cnplan.marks import HEADING_MARKER
 
 TITLE_ZONE = 200
@@ -48,6 +54,7 @@ class PartContext:
     period: str
     taiwan: bool
     defaults: GenreDefaults | None = None  # what the genre implies (genre_defaults.csv)
+    region: str = ""
 
     @property
     def implied(self) -> GenreDefaults:
@@ -176,11 +183,27 @@ def _genre_of_review(text: str) -> str:
     return ""
 
 
-def part_context(text: str, taiwan: bool = False) -> PartContext:
-    """Genre, year, plan period and script origin of an article."""
+def part_context(text: str) -> PartContext:
+    """Genre, year, plan period, script origin and region of an article."""
     genre = detect_genre(text) or _genre_of_review(text)
     year = detect_year(text, genre)
-    return PartContext(genre, year, period_in(title_of(text)), taiwan, genre_defaults(genre))
+    region = detect_region(text)
+    return PartContext(
+        genre, year, period_in(title_of(text)), _is_taiwan(region, text), genre_defaults(genre), region
+    )
+
+
+@cache
+def _taiwan_names() -> frozenset[str]:
+    """Full names of the divisions of Taiwan."""
+    return frozenset(d.name for d in gazetteer() if d.province == "台湾省")
+
+
+def _is_taiwan(region: str, text: str) -> bool:
+    """True for a document of Taiwan (民国 years)."""
+    if "民国" in text[:5000]:
+        return True
+    return region in _taiwan_names()
 
 
 def title_of(text: str, width: int = 30) -> str:
@@ -219,3 +242,52 @@ def section_kind(title: str) -> str:
         if word in title:
             return kind
     return ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading in force: its level, the kind its words set and its time expression."""
+
+    level: int
+    kind: str = ""
+    time: TimeExpr | None = None
+
+
+@dataclass
+class Section:
+    """The headings a sentence stands under, outermost first; the innermost that says something wins."""
+
+    stack: list[Heading] = field(default_factory=list)
+    kind: str = ""  # set by the innermost heading that sets one
+    time: TimeExpr | None = None  # of the innermost heading that has one
+
+    def enter(self, heading: Heading) -> None:
+        """Open a heading: it closes those of its own level and below."""
+        self.stack = [h for h in self.stack if h.level < heading.level] + [heading]
+        self.kind = next((h.kind for h in reversed(self.stack) if h.kind), "")
+        self.time = next((h.time for h in reversed(self.stack) if h.time is not None), None)
+
+
+def heading_frame(heading: tuple[int, str], times: list[TimeExpr], ctx: PartContext) -> Heading:
+    """What a heading sets: kind from its words (else from its year against the document's), time."""
+    level, title = heading
+    kind = section_kind(title)
+    time = next((t for t in times if t.start < len(title) + 4), None)
+    if not kind and time is not None and time.year is not None and ctx.year is not None:
+        kind = "target" if time.year > ctx.year else "actual" if time.year < ctx.year else ""
+    return Heading(level, kind, time)
+
+
+def review_year(ctx: PartContext) -> int | None:
+    """The year a review section of the document speaks of: Y-1 in a work report delivered in Y."""
+    if ctx.year is not None and ctx.implied.actual_year == "previous":
+        return ctx.year - 1
+    return ctx.year
+
+
+def reference_year(section: Section, ctx: PartContext, review: int | None) -> int | None:
+    """The year 今年, 全年 and 年内 mean: the section's year, else the reviewed year in a review, else the
+    document's year."""
+    if section.time is not None and section.time.year:
+        return section.time.year
+    return review if section.kind == "actual" else ctx.year

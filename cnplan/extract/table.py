@@ -5,24 +5,18 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
-from functools import cache, partial
+from dataclasses import dataclass, fields
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import regex
-
-from cnplan import lexicon
 from cnplan.errors import CnplanError
-from cnplan.extract import context, indicator
-from cnplan.extract.quantities import Quantity, find_quantities
-from cnplan.extract.region import detect_region, gazetteer
-from cnplan.extract.timing import TimeExpr, find_time_exprs, periods
-from cnplan.marks import first_of, last_of
+from cnplan.extract import context, decide, indicator
+from cnplan.extract.quantities import find_quantities
+from cnplan.extract.timing import TimeExpr, find_time_exprs
 from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, Sentence, normalize
-from cnplan.normalize.text_tables import binding_words
 from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
 from cnplan.read import Document, read, walk
@@ -31,14 +25,8 @@ from cnplan.segment import tokenizer
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `cnplan extract` to CSV starts without it
     import pandas as pd
 
-CLAUSE_BREAKS = "，,；;。！？!?"
 # Bullets of a list whose items share the deadline of the paragraph above them (到2026年，… / ——创新能力。…).
 BULLETS = ("——", "—", "•", "·", "●", "▪")
-OPENING_CLAUSE = 10
-# 比2015年, 较上年, 是2015年的3.75倍: the year is the base of a comparison, not the figure's own year.
-# What every deadline holds (到2025年, 截至, 2025年前, “十四五”期末): a sentence without one carries none.
-_DEADLINE_HINT = regex.compile("[到至截前末]")
-COMPARISON_BASE = regex.compile(r"(?:比|较|与|同|相比|对比|是)$")
 
 
 @dataclass
@@ -79,164 +67,6 @@ COLUMNS = [f.name for f in fields(Indicator)]
 _column_values = attrgetter(*COLUMNS)
 
 
-@dataclass(frozen=True)
-class _Heading:
-    """A heading in force: its level, the kind its words set and its time expression."""
-
-    level: int
-    kind: str = ""
-    time: TimeExpr | None = None
-
-
-@dataclass
-class _Section:
-    """The headings a sentence stands under, outermost first; the innermost that says something wins."""
-
-    stack: list[_Heading] = field(default_factory=list)
-    kind: str = ""  # set by the innermost heading that sets one
-    time: TimeExpr | None = None  # of the innermost heading that has one
-
-    def enter(self, heading: _Heading) -> None:
-        """Open a heading: it closes those of its own level and below."""
-        self.stack = [h for h in self.stack if h.level < heading.level] + [heading]
-        self.kind = next((h.kind for h in reversed(self.stack) if h.kind), "")
-        self.time = next((h.time for h in reversed(self.stack) if h.time is not None), None)
-
-
-@cache
-def _kind_cues() -> tuple[tuple[str, str, int], ...]:
-    """(word, kind, weight) cues, longest word first."""
-    rows = lexicon.table("kind_cues.csv", ("word", "kind", "weight"))
-    out = [(r["word"], r["kind"], int(r["weight"])) for r in rows]
-    return tuple(sorted(out, key=lambda c: -len(c[0])))
-
-
-@cache
-def _cue_index() -> tuple[regex.Pattern[str], dict[str, tuple[tuple[str, str, int], ...]]]:
-    """A class of the cues' first characters, and the cues by first character (longest first)."""
-    by_first: dict[str, list[tuple[str, str, int]]] = {}
-    for cue in _kind_cues():
-        by_first.setdefault(cue[0][0], []).append(cue)
-    first = regex.compile("[" + regex.escape("".join(sorted(by_first))) + "]")
-    return first, {ch: tuple(cues) for ch, cues in by_first.items()}
-
-
-@cache
-def _review_neutral() -> frozenset[str]:
-    """Target cues that in a review section report what was done (kind_cues.csv, in_review = no)."""
-    return frozenset(
-        r["word"] for r in lexicon.table("kind_cues.csv", ("word",)) if r.get("in_review") == "no"
-    )
-
-
-def strongest_cue(text: str) -> tuple[str, str, int]:
-    """The kind cue of highest weight in a text (the latest one on a tie): (word, kind, weight)."""
-    first, by_first = _cue_index()
-    best, best_pos = ("", "", -1), -1
-    for m in first.finditer(text):  # positions go up: a later cue of equal weight replaces the best
-        pos = m.start()
-        for cue in by_first[m.group()]:
-            weight = cue[2]
-            if (weight > best[2] or weight == best[2] and pos > best_pos) and text.startswith(cue[0], pos):
-                best, best_pos = cue, pos
-    return best
-
-
-def decide_kind(
-    clause: str, time: TimeExpr | None, section: _Section, ctx: context.PartContext, ref_year: int | None
-) -> tuple[str, str]:
-    """target or actual, and the word that decided it."""
-    word, kind, weight = strongest_cue(clause)
-    if section.kind == "actual" and word in _review_neutral():
-        word, kind, weight = "", "", -1
-    if weight >= 2:
-        return kind, word
-    if time is not None and time.deadline and _ahead(time, section, ctx):
-        return "target", time.text
-    if time is not None and time.year is not None and ref_year is not None and time.relative is None:
-        if time.year < ref_year:
-            return "actual", ""
-        if time.year > ref_year:
-            return "target", ""
-    if time is not None and time.relative is not None and time.relative != 0:
-        return ("target", time.text) if time.relative > 0 else ("actual", time.text)
-    if section.kind:
-        return section.kind, ""
-    if weight == 1:
-        return kind, word
-    return ctx.implied.kind, ""
-
-
-def _ahead(time: TimeExpr, section: _Section, ctx: context.PartContext) -> bool:
-    """True when a deadline lies ahead of the text: 到2016年 in a review of 2016 reports, not plans."""
-    if time.year is None:
-        return section.kind != "actual"  # 到20XX年底 in a review of the base reports a stock
-    if ctx.year is None or time.year > ctx.year:
-        return True
-    return time.year == ctx.year and section.kind != "actual" and not ctx.implied.year_done
-
-
-def _cue_scope(sentence: str, end: int) -> str:
-    """The text whose cue words speak for a quantity: its clause, and a short opening clause."""
-    start = last_of(CLAUSE_BREAKS, sentence, 0, end) + 1
-    first = first_of(CLAUSE_BREAKS, sentence)
-    opening = sentence[: first + 1] if 0 <= first <= OPENING_CLAUSE and first < start else ""
-    return opening + sentence[start:end]
-
-
-def default_year(kind: str, section: _Section, ctx: context.PartContext) -> tuple[int | None, str, str]:
-    """(year, year_text, period) of a quantity with no time expression of its own."""
-    if section.time is not None:
-        return section.time.year, section.time.text, section.time.period
-    defaults = ctx.implied
-    rule = defaults.target_year if kind == "target" else defaults.actual_year
-    if rule == "period" or (rule == "base" and ctx.period):
-        if not ctx.period:
-            return None, "", ""
-        first, last = periods()[ctx.period]
-        return (last, "", ctx.period) if rule == "period" else (first - 1, "", "")
-    if rule == "none" or ctx.year is None:
-        return None, "", ""
-    return (ctx.year - 1 if rule == "previous" else ctx.year), "", ""
-
-
-def _heading(heading: tuple[int, str], times: list[TimeExpr], ctx: context.PartContext) -> _Heading:
-    """What a heading sets: kind from its words (else from its year against the document's), time."""
-    level, title = heading
-    kind = context.section_kind(title)
-    time = next((t for t in times if t.start < len(title) + 4), None)
-    if not kind and time is not None and time.year is not None and ctx.year is not None:
-        kind = "target" if time.year > ctx.year else "actual" if time.year < ctx.year else ""
-    return _Heading(level, kind, time)
-
-
-def _pick_time(
-    times: list[TimeExpr], sentence: str, q: Quantity, carried: TimeExpr | None
-) -> TimeExpr | None:
-    """The time expression a quantity refers to: the nearest before it in its sentence, else the carried one."""
-    best = None
-    for t in times:
-        if t.end > q.start:
-            break
-        if COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start]):
-            continue
-        best = t
-    return best or carried
-
-
-@cache
-def _taiwan_names() -> frozenset[str]:
-    """Full names of the divisions of Taiwan."""
-    return frozenset(d.name for d in gazetteer() if d.province == "台湾省")
-
-
-def _is_taiwan(region: str, text: str) -> bool:
-    """True for a document of Taiwan (民国 years)."""
-    if "民国" in text[:5000]:
-        return True
-    return region in _taiwan_names()
-
-
 _PART = attrgetter("part")
 
 
@@ -246,37 +76,15 @@ def _sentences_of(norm: NormalizedText, part: Part) -> tuple[Sentence, ...]:
     return norm.sentences[first : bisect_right(norm.sentences, part.index, lo=first, key=_PART)]
 
 
-def review_year(ctx: context.PartContext) -> int | None:
-    """The year a review section of the document speaks of: Y-1 in a work report delivered in Y."""
-    if ctx.year is not None and ctx.implied.actual_year == "previous":
-        return ctx.year - 1
-    return ctx.year
-
-
-def binding_of(sentence: str) -> str:
-    """约束性 or 预期性 when a sentence states its indicator's binding (binding.csv), else ''."""
-    if "性" not in sentence:  # every attribute word ends in 性: most sentences need no scan
-        return ""
-    return next((b for word, b in binding_words().items() if word in sentence), "")
-
-
-def reference_year(section: _Section, ctx: context.PartContext, review: int | None) -> int | None:
-    """The year 今年, 全年 and 年内 mean: the section's year, else the reviewed year in a review, else the
-    document's year."""
-    if section.time is not None and section.time.year:
-        return section.time.year
-    return review if section.kind == "actual" else ctx.year
-
-
 def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     """Rows of one article of a normalized document."""
     text = norm.text
     part_text = text[part.start : part.end]
-    region = detect_region(part_text)
-    ctx = context.part_context(part_text, _is_taiwan(region, part_text))
-    review = review_year(ctx)
-    section = _Section()
-    ref_year = reference_year(section, ctx, review)  # changes only where a heading is entered
+    ctx = context.part_context(part_text)
+    region = ctx.region
+    review = context.review_year(ctx)
+    section = context.Section()
+    ref_year = context.reference_year(section, ctx, review)  # changes only where a heading is entered
     carried: TimeExpr | None = None
     frame: TimeExpr | None = None  # the deadline a paragraph ended with: its bulleted items below share it
     in_item = False  # the current line is a bulleted item
@@ -288,8 +96,10 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
-            section.enter(_heading(heading, find_time_exprs(sentence, ctx.year, ctx.taiwan), ctx))
-            ref_year = reference_year(section, ctx, review)
+            section.enter(
+                context.heading_frame(heading, find_time_exprs(sentence, ctx.year, ctx.taiwan), ctx)
+            )
+            ref_year = context.reference_year(section, ctx, review)
         if line_start:
             if not in_item:
                 frame = carried
@@ -300,17 +110,19 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         previous, floor = "", 0
         quantities = find_quantities(sentence)
         # times serve the sentence's own figures, and else only a deadline carried to the next sentence
-        needed = quantities or (not heading and _DEADLINE_HINT.search(sentence) is not None)
+        needed = quantities or (not heading and decide.DEADLINE_HINT.search(sentence) is not None)
         times = find_time_exprs(sentence, ref_year, ctx.taiwan, ctx.year) if needed else []
-        binding = binding_of(sentence) if quantities else ""
+        binding = decide.binding_of(sentence) if quantities else ""
         first_row = len(rows)
         for q in quantities:
-            time = _pick_time(times, sentence, q, carried)
-            kind, kind_cue = decide_kind(_cue_scope(sentence, q.end), time, section, ctx, ref_year)
+            time = decide.pick_time(times, sentence, q, carried)
+            kind, kind_cue = decide.decide_kind(
+                decide.cue_scope(sentence, q.end), time, section, ctx, ref_year
+            )
             if time is not None:
                 year, year_text, period = time.year, time.text, time.period
             else:
-                year, year_text, period = default_year(kind, section, ctx)
+                year, year_text, period = decide.default_year(kind, section, ctx)
             name = indicator.name(sentence, q, floor, times, previous)
             rows.append(
                 Indicator(
@@ -347,7 +159,7 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
         deadlines = [
             t
             for t in times
-            if t.deadline and not COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])
+            if t.deadline and not decide.COMPARISON_BASE.search(sentence[max(0, t.start - 2) : t.start])
         ]
         if deadlines and not heading:
             carried = deadlines[-1]
