@@ -17,6 +17,7 @@ OPEN_QUOTES, CLOSE_QUOTES = "“‘「『《", "”’」』》"
 # A quoted span this short that holds a quantity is a slogan (“三个责任”, “六个抓手”).
 SLOGAN_MAX = 60
 TITLE_OPEN, TITLE_CLOSE = "《", "》"
+TITLE_MAX = 100  # a document title in 《》 is at most this long
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,17 @@ def _control_within(text: str, start: int) -> bool:
 
 
 def _in_title(text: str, start: int) -> bool:
-    """True when the quantity sits inside a 《title》."""
-    return text.rfind(TITLE_OPEN, 0, start) > text.rfind(TITLE_CLOSE, 0, start)
+    """True when the quantity sits inside a 《title》 (one of at most TITLE_MAX characters)."""
+    lo = max(0, start - TITLE_MAX)  # a bounded look back: time stays linear in a sentence's length
+    return text.rfind(TITLE_OPEN, lo, start) > text.rfind(TITLE_CLOSE, lo, start)
 
 
 def _in_slogan(text: str, start: int, end: int) -> bool:
     """True when the quantity sits in a quoted phrase, a slogan rather than a measurement."""
-    left = last_of(OPEN_QUOTES, text, 0, start)
-    if left < 0:
+    left = last_of(OPEN_QUOTES, text, max(0, start - SLOGAN_MAX), start)  # a slogan is short: look back
+    if left < 0:  # and ahead only that far, so time stays linear in a sentence's length
         return False
-    right = first_of(CLOSE_QUOTES, text, end)
+    right = first_of(CLOSE_QUOTES, text, end, min(len(text), left + SLOGAN_MAX + 2))
     if right < 0:
         return False
     return first_of(CLOSE_QUOTES, text, left, start) < 0 and right - left - 1 <= SLOGAN_MAX
@@ -163,7 +165,7 @@ def _counts_slogan(text: str, quote: int, unit: str) -> bool:
     """True when a quoted phrase right after a quantity is the slogan it counts, not a name of the thing."""
     if unit not in SLOGAN_MEASURES:
         return False
-    close = first_of(CLOSE_QUOTES, text, quote)
+    close = first_of(CLOSE_QUOTES, text, quote, min(len(text), quote + SLOGAN_MAX + 2))
     nxt = text[close + 1 : close + 2] if close >= 0 else ""
     return not (nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in _PHRASE_END)
 

@@ -92,8 +92,12 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
     for s in _sentences_of(norm, part):
         sentence = text[s.start : s.end]
         line_start = s.start == 0 or text[s.start - 1] == "\n"
-        line_end = text.find("\n", s.start)
-        line_len = (line_end if line_end >= 0 else len(text)) - s.start if line_start else 999
+        line_len = (
+            999  # the line's length matters only where a line starts (a text without breaks is one line)
+        )
+        if line_start:
+            line_end = text.find("\n", s.start)
+            line_len = (line_end if line_end >= 0 else len(text)) - s.start
         heading = context.heading_of(sentence, line_start, line_len)
         if heading:  # a heading's own 今年 is the document's year: 二、今年工作安排
             section.enter(

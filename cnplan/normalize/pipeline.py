@@ -22,6 +22,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("strip_pinyin", steps.strip_pinyin),
     ("to_simplified", to_simplified),
     ("to_halfwidth", steps.to_halfwidth),
+    ("mark_foreign_digits", steps.mark_foreign_digits),
     ("drop_boilerplate", steps.drop_boilerplate),
     ("strip_urls", steps.strip_urls),
     ("strip_line_numbers", steps.strip_line_numbers),

@@ -169,6 +169,16 @@ _DIGIT_GROUPS = regex.compile(r"(?<=[\p{Han}，、（(：:])\d{1,3}(?: \d{3})+(?
 _CIRCLE_ZERO = regex.compile(r"(?<=[一二三四五六七八九〇])○|○(?=[一二三四五六七八九〇○])")
 
 
+# Digits mean ASCII digits (full-width ones are folded to them before): the decimal digits of other
+# scripts (٣, U+11F55) would match a pattern's \d but are no number of a Chinese document.
+_FOREIGN_DIGIT = regex.compile(r"(?V1)[\d--[0-9]]")
+
+
+def mark_foreign_digits(text: str) -> str:
+    """Replace decimal digits other than ASCII with U+FFFD, so that no rule reads them as a number."""
+    return _FOREIGN_DIGIT.sub("\ufffd", text) if not text.isascii() else text
+
+
 def join_digit_groups(text: str) -> str:
     """Close the spaces that set off thousands inside a number: 67 000个 -> 67000个."""
     return _DIGIT_GROUPS.sub(lambda m: m.group().replace(" ", ""), text)
