@@ -30,7 +30,7 @@ from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
-from cnplan.read import detect_format, display, read_bytes
+from cnplan.read import detect_format, display, file_bytes, read_bytes
 
 MANIFEST_COLUMNS = [
     "path",
@@ -116,13 +116,16 @@ def process(task: Task) -> Record:
         record.error = "not a document format cnplan reads"
         return record
     try:
-        data = Path(task.path).read_bytes()
-    except OSError as exc:
-        record.status, record.error = "error", exc.strerror or "cannot be read"
+        data = file_bytes(task.path)
+        record.size = len(data)
+        record.sha256 = hashlib.sha256(data).hexdigest()
+        record.format = detect_format(data, task.path)  # inside the net: a strange zip may raise anything
+    except CnplanError as exc:
+        record.status, record.error = "error", exc.cause
         return record
-    record.size = len(data)
-    record.sha256 = hashlib.sha256(data).hexdigest()
-    record.format = detect_format(data, task.path)
+    except Exception as exc:  # a bug must not stop the batch or lose the file: report it as its error
+        record.status, record.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+        return record
     state = _state_path(task, state_key(record.sha256, task))
     record.state = str(state)
     if os.path.exists(task.normalized):

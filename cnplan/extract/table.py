@@ -241,6 +241,10 @@ def _extract_file(item: tuple[Path, str], matcher: Matcher | None) -> list[Indic
         return extract_normalized(normalize(read(path).text), doc, matcher)
     except CnplanError as exc:
         return exc
+    except MemoryError:
+        return CnplanError(path, "out of memory reading it; not read")
+    except Exception as exc:  # a bug must not end the run or lose the other files: report it as this file's
+        return CnplanError(path, f"internal error: {type(exc).__name__}: {exc}")
 
 
 def render_indicators(rows: list[Indicator], fmt: str) -> str:

@@ -1,11 +1,13 @@
 """Read: turn a file of any supported encoding into a Document."""
 
 from cnplan.read.reader import (
+    MAX_SIZE,
     Document,
     detect_format,
     display,
     doc_id,
     doc_ids,
+    file_bytes,
     is_supported,
     iter_files,
     read,
@@ -14,11 +16,13 @@ from cnplan.read.reader import (
 )
 
 __all__ = [
+    "MAX_SIZE",
     "Document",
     "detect_format",
     "display",
     "doc_id",
     "doc_ids",
+    "file_bytes",
     "is_supported",
     "iter_files",
     "read",

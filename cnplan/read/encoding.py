@@ -42,6 +42,43 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _plausible_utf16(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes read as writing in UTF-16 without BOM (little, then big endian)."""
+    if len(data) % 2:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if plausible(text) and _common_han_share(text) >= COMMON_HAN_SHARE:
+            return text, name
+    return None
+
+
+# Bytes read in the wrong byte order or as the wrong encoding give Han characters too, but rare ones:
+# in real writing nearly every Han character is among the common ones of GB2312 or Big5 (level 1).
+COMMON_HAN_SHARE = 0.6
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _is_common_han(ch: str) -> bool:
+    """True for a Han character of level 1 of GB2312 (simplified) or Big5 (traditional)."""
+    for codec, low, high in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
+        try:
+            if low <= ch.encode(codec)[0] <= high:
+                return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
+def _common_han_share(text: str) -> float:
+    """The share of a text's Han characters (in its first 4,000) that are common ones."""
+    han = _HAN.findall(text[:4000])
+    return sum(map(_is_common_han, han)) / len(han) if han else 0.0
+
+
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 # ASCII, CJK, CJK punctuation, full-width forms and common typographic signs
 _USUAL_CHARS = re.compile(
@@ -71,6 +108,9 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
             raise CnplanError(path, f"invalid {encoding} bytes at offset {exc.start}") from None
         return text.lstrip("\ufeff"), encoding.replace("-sig", "")
     if b"\x00" in data[:8192]:
+        utf16 = _plausible_utf16(data)  # Chinese UTF-16 without BOM: NULs only where ASCII stands
+        if utf16 is not None:
+            return utf16
         raise CnplanError(path, "binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -89,4 +129,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     for name, text in candidates:
         if plausible(text):
             return text, name
+    utf16 = _plausible_utf16(data)  # Chinese UTF-16 without BOM and without ASCII has no NUL at all
+    if utf16 is not None:
+        return utf16
     raise CnplanError(path, "bytes decode under no Chinese encoding (tried UTF-8, GB18030, Big5)")

@@ -44,8 +44,11 @@ def decode_page(data: bytes, path: str, declared: str | None = None) -> tuple[st
                 continue
             name = CHARSET_ALIASES.get(label.lower(), label.lower())
             try:
-                return data.decode(name), codecs.lookup(name).name
-            except (LookupError, UnicodeDecodeError):
+                codec = codecs.lookup(name)
+                if not codec._is_text_encoding:  # charset=undefined, base64, rot13: no text encoding
+                    continue
+                return data.decode(name), codec.name
+            except (LookupError, UnicodeError):  # an unknown or failing charset falls back to detection
                 continue
     return decode(data, path)
 

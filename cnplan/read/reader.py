@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ READ_SUFFIXES = {
     ".mhtml": "mhtml",
     ".mht": "mhtml",
 }
+MAX_SIZE = 200 * 1000 * 1000  # bytes of one input file; a larger one is refused unread
 LEGACY_SUFFIXES = frozenset({".doc", ".wps", ".rtf", ".wpt", ".dot"})
 MAGIC = (
     (b"PK\x03\x04", "zip"),
@@ -144,18 +146,38 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     return READERS[fmt](data, path)
 
 
-def read(path: str | os.PathLike[str]) -> Document:
-    """Read one file into a Document; raise CnplanError naming the file on bad input."""
+def file_bytes(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> bytes:
+    """The bytes of a regular file (or a link to one) of at most max_size bytes; else one CnplanError.
+
+    A FIFO, socket or device is never opened (reading it could wait forever or never end), and a file
+    over the limit is refused before it is read.
+    """
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise CnplanError(p, "is a directory") from None
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise CnplanError(p, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise CnplanError(p, "not a regular file (a FIFO, socket or device); not read")
+        if info.st_size > max_size:
+            raise CnplanError(
+                p, f"{info.st_size / 1e6:,.0f} MB, over the limit of {max_size / 1e6:,.0f} MB; refused"
+            )
+        with open(p, "rb") as f:
+            data = f.read(max_size + 1)  # a file that grows while it is read is still bounded
     except FileNotFoundError:
         raise CnplanError(p, "no such file") from None
     except OSError as exc:
         raise CnplanError(p, exc.strerror or "cannot be read") from None
-    return read_bytes(data, str(p))
+    if len(data) > max_size:
+        raise CnplanError(p, f"over the limit of {max_size / 1e6:,.0f} MB; refused")
+    return data
+
+
+def read(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> Document:
+    """Read one file into a Document; raise CnplanError naming the file on bad input."""
+    p = Path(path)
+    return read_bytes(file_bytes(p, max_size), str(p))
 
 
 def is_supported(path: str | os.PathLike[str]) -> bool:

@@ -1,0 +1,125 @@
+"""Hostile and odd files (issue 15): each is built here, none hangs, crashes or sinks a run."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cnplan.batch import batch
+from cnplan.cli import main
+from cnplan.errors import CnplanError
+from cnplan.read import read
+from cnplan.read.reader import file_bytes
+
+GOOD = "全市高新技术企业达到500家，研发投入增长12%。"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_txt_is_one_line_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "x.txt")
+    with pytest.raises(CnplanError, match="not a regular file"):
+        read(tmp_path / "x.txt")
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and "x.txt: not a regular file" in result.output
+    assert pd.read_csv(tmp_path / "out.csv")["value"].tolist() == [500, 12]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(300 * 1000 * 1000)  # sparse: no disk, no memory
+    with pytest.raises(CnplanError, match="over the limit"):
+        file_bytes(big)
+    with pytest.raises(CnplanError, match="over the limit"):
+        read(tmp_path / "big.txt", max_size=1000)
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        (GOOD, "utf-16-le"),  # NULs only where ASCII stands
+        ("全市高新技术企业达到五百家，研发投入增长。", "utf-16-be"),  # no ASCII: no NUL at all
+        ("全市高新技術企業達到五百家，研發投入增長。", "utf-16-le"),  # traditional
+    ],
+)
+def test_utf16_without_bom(tmp_path, text, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(encoding))
+    document = read(path)
+    assert (document.text, document.encoding) == (text, encoding)
+
+
+def test_random_bytes_are_still_no_text(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\x81\x30\xff\xfe\x80\x80\xff" * 30)
+    with pytest.raises(CnplanError):
+        read(path)
+
+
+@pytest.mark.parametrize("charset", ["undefined", "base64", "no-such-codec"])
+def test_an_unknown_or_non_text_charset_falls_back_to_detection(tmp_path, charset):
+    page = f'<html><head><meta charset="{charset}"></head><body><p>{GOOD}</p></body></html>'
+    (tmp_path / "a.html").write_bytes(page.encode("utf-8"))
+    mime = (
+        'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="B"\r\n\r\n--B\r\n'
+        f'Content-Type: text/html; charset="{charset}"\r\n\r\n<html><body><p>{GOOD}</p></body></html>\r\n--B--\r\n'
+    )
+    (tmp_path / "b.mhtml").write_bytes(mime.encode("utf-8"))
+    assert GOOD in read(tmp_path / "a.html").text
+    assert GOOD in read(tmp_path / "b.mhtml").text
+
+
+def test_an_unexpected_exception_is_that_files_error_not_the_runs_end(tmp_path, monkeypatch):
+    import importlib
+
+    runner = importlib.import_module("cnplan.batch.runner")
+    table = importlib.import_module("cnplan.extract.table")  # cnplan.extract names the function too
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("研发投入30亿元。", encoding="utf-8")
+
+    real = table.extract_normalized
+
+    def flaky(norm, doc="", matcher=None):
+        if "研发投入30亿元" in norm.text:
+            raise NotImplementedError("zip version 23.1")
+        return real(norm, doc, matcher)
+
+    monkeypatch.setattr(table, "extract_normalized", flaky)
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1 and "b.txt: internal error: NotImplementedError" in result.output
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 2
+
+    real_detect = runner.detect_format
+
+    def strange(data, name=""):
+        if b"30" in data:
+            raise NotImplementedError("zip version 23.1")
+        return real_detect(data, name)
+
+    monkeypatch.setattr(runner, "detect_format", strange)
+    monkeypatch.setattr(table, "extract_normalized", real)
+    summary = batch(tmp_path / "in", tmp_path / "out", jobs=1)
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv", keep_default_na=False).set_index("path")
+    assert manifest.loc["b.txt", "status"] == "error"
+    assert manifest.loc["b.txt", "error"].startswith("internal error: NotImplementedError")
+    assert manifest.loc["a.txt", "status"] == "ok" and summary.errors == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_batch_goes_on_past_a_fifo(tmp_path):
+    (tmp_path / "in").mkdir()
+    os.mkfifo(tmp_path / "in" / "x.txt")
+    (tmp_path / "in" / "a.txt").write_text(GOOD, encoding="utf-8")
+    summary = batch(tmp_path / "in", tmp_path / "out", jobs=1)
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv", keep_default_na=False).set_index("path")
+    assert (
+        manifest.loc["x.txt", "status"] == "error" and "not a regular file" in manifest.loc["x.txt", "error"]
+    )
+    assert summary.ok == 1
