@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -123,3 +125,30 @@ def test_batch_goes_on_past_a_fifo(tmp_path):
         manifest.loc["x.txt", "status"] == "error" and "not a regular file" in manifest.loc["x.txt", "error"]
     )
     assert summary.ok == 1
+
+
+FUZZ_CASES = int(os.environ.get("CNPLAN_FUZZ", "150"))  # per format; set CNPLAN_FUZZ=5000 for a long run
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "mhtml", "pdf"])
+def test_byte_mutated_files_give_a_document_or_one_error(tmp_path, fmt):
+    import random
+    import time
+
+    from makedocs import make_docx, make_html, make_mhtml, make_pdf
+
+    from cnplan.read import read_bytes
+
+    maker = {"docx": make_docx, "html": make_html, "mhtml": make_mhtml, "pdf": make_pdf}[fmt]
+    source = "全市高新技术企业达到500家。\n研发投入30亿元，增长12%。\n一、主要目标\n到2025年新建学校3所。"
+    data = Path(maker(source, tmp_path / f"a.{fmt}")).read_bytes()
+    rng = random.Random(fmt)
+    cases = FUZZ_CASES if fmt != "pdf" else max(1, FUZZ_CASES // 5)  # a PDF costs more to open
+    for _ in range(cases):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        start = time.perf_counter()
+        with contextlib.suppress(CnplanError):  # a document, or one error line: nothing else
+            read_bytes(bytes(mutated), f"x.{fmt}")
+        assert time.perf_counter() - start < 2.0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 
 from cnplan.errors import CnplanError
 from cnplan.read.guard import open_zip, refuse_entities
@@ -13,13 +15,21 @@ NOT_DOCX = "a zip archive that is not a Word .docx (no word/document.xml)"
 
 
 def _check_package(data: bytes, path: str) -> None:
-    """Refuse a zip that is no Word file, unpacks absurdly (zip bomb) or declares XML entities."""
+    """Refuse a zip that is no Word file, unpacks absurdly (zip bomb), is damaged or declares XML entities."""
     with open_zip(data, path) as archive:
         if BODY not in archive.namelist():
             raise CnplanError(path, NOT_DOCX)
         for info in archive.infolist():
             if info.filename.endswith((".xml", ".rels")):
-                refuse_entities(archive.read(info), path, doctype=True)
+                try:
+                    xml = archive.read(info)
+                except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError,
+                        ValueError) as exc:  # fmt: skip
+                    # a bad CRC, corrupt deflate data, an "encrypted" flag, an unknown compression
+                    raise CnplanError(
+                        path, f"damaged .docx: {info.filename} ({type(exc).__name__})"
+                    ) from None
+                refuse_entities(xml, path, doctype=True)
 
 
 def _row_cells(row) -> list[str]:

@@ -19,7 +19,7 @@ def open_zip(data: bytes, path: str) -> zipfile.ZipFile:
     """Open a zip archive after checking that its declared sizes are sane (no zip bomb)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise CnplanError(path, f"broken zip archive ({exc})") from None
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:

@@ -65,8 +65,8 @@ def _zip_format(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "docx" if "word/document.xml" in archive.namelist() else "zip"
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "docx"  # let the Word reader say what is broken
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return "docx"  # let the Word reader say what is broken (a zip version 23.1 included)
 
 
 def detect_format(data: bytes, name: str = "") -> str:
