@@ -102,7 +102,18 @@ def _matcher(catalog: str | None, min_score: float) -> Matcher:
     return Matcher(catalog, min_score)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Cnplan(click.Group):
+    """The command group: a file the system will not write or read ends in one line, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # a missing or read-only folder, a full disk, a file where a folder should be
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"cannot write or read {where}{exc.strerror or exc}") from None
+
+
+@click.group(cls=_Cnplan, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cnplan")
 def main() -> None:
     """Turn Chinese local-government planning documents into tidy tables.

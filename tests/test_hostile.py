@@ -152,3 +152,22 @@ def test_byte_mutated_files_give_a_document_or_one_error(tmp_path, fmt):
         with contextlib.suppress(CnplanError):  # a document, or one error line: nothing else
             read_bytes(bytes(mutated), f"x.{fmt}")
         assert time.perf_counter() - start < 2.0
+
+
+def test_a_name_with_a_newline_or_escape_is_one_escaped_line(tmp_path):
+    (tmp_path / "a\nb.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "c\x1b[31m.txt").write_bytes(b"\x00\x01\x02")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path), "-o", str(tmp_path / "out.csv")])
+    errors = [line for line in result.output.splitlines() if "binary" in line]
+    assert len(errors) == 2
+    assert any("a\\nb.txt" in line for line in errors) and any("c\\x1b[31m.txt" in line for line in errors)
+    assert "\x1b" not in result.output
+
+
+def test_an_unwritable_output_is_one_line(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(good), "-o", str(tmp_path / "file" / "x.csv")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error: cannot write or read")
