@@ -171,3 +171,27 @@ def test_an_unwritable_output_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(good), "-o", str(tmp_path / "file" / "x.csv")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1].startswith("Error: cannot write or read")
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (("全市高新技术企业达到500家。" * 30).encode()[:-1], "utf-8 (1 bad bytes replaced)"),  # truncated
+        (
+            "全市企业达到500家。".encode() * 10 + b"\xff" + "研发投入30亿元。".encode() * 10,
+            "utf-8 (1 bad bytes replaced)",
+        ),
+    ],
+)
+def test_a_stray_byte_keeps_the_file(tmp_path, data, encoding):
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    document = read(path)
+    assert document.encoding == encoding and "全市" in document.text
+
+
+def test_a_lone_surrogate_from_the_api_is_no_crash():
+    import cnplan
+
+    assert [t.text for t in cnplan.segment("全市\ud800企业")] == ["全市", "\ud800", "企业"]
+    assert [r.value for r in cnplan.extract("全市\ud800企业5家", "d")] == [5]

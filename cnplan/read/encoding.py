@@ -8,6 +8,9 @@ from charset_normalizer import from_bytes
 
 from cnplan.errors import CnplanError
 
+# A file whose bytes fail every encoding in only this many places (or this share of its characters)
+# is read with those places replaced by U+FFFD, and its encoding says how many there were.
+STRAY_MAX, STRAY_SHARE = 3, 0.001
 # Chinese encodings tried, in order of preference, when the bytes are not UTF-8.
 CHINESE_ENCODINGS = ("gb18030", "cp950", "big5hkscs")
 BOMS = (
@@ -132,4 +135,9 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     utf16 = _plausible_utf16(data)  # Chinese UTF-16 without BOM and without ASCII has no NUL at all
     if utf16 is not None:
         return utf16
+    for name in ("utf-8", "gb18030"):  # a few stray bytes (a truncated download): keep the file
+        text = data.decode(name, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(STRAY_MAX, STRAY_SHARE * len(text)) and plausible(text):
+            return text, f"{name} ({bad} bad bytes replaced)"
     raise CnplanError(path, "bytes decode under no Chinese encoding (tried UTF-8, GB18030, Big5)")

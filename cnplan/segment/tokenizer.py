@@ -105,9 +105,23 @@ def tokenizer() -> jieba_fast_dat.Tokenizer:
     return tok
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
 def words(text: str) -> list[str]:
-    """Cut text into words (jieba's precise mode, no HMM for new words)."""
-    return tokenizer().lcut(text, HMM=False)
+    """Cut text into words (jieba's precise mode, no HMM for new words); a lone surrogate is a word of its own."""
+    if _SURROGATE.search(text) is None:  # a string from the API may hold one; jieba's C++ core refuses it
+        return tokenizer().lcut(text, HMM=False)
+    out: list[str] = []
+    last = 0
+    for m in _SURROGATE.finditer(text):
+        if m.start() > last:
+            out.extend(tokenizer().lcut(text[last : m.start()], HMM=False))
+        out.append(m.group())
+        last = m.end()
+    if last < len(text):
+        out.extend(tokenizer().lcut(text[last:], HMM=False))
+    return out
 
 
 def segment(text: str) -> list[Token]:
