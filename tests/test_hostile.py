@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnplan.batch import batch
 from cnplan.cli import main
@@ -195,3 +197,57 @@ def test_a_lone_surrogate_from_the_api_is_no_crash():
 
     assert [t.text for t in cnplan.segment("全市\ud800企业")] == ["全市", "\ud800", "企业"]
     assert [r.value for r in cnplan.extract("全市\ud800企业5家", "d")] == [5]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_entities_in_utf16_xml_are_refused(encoding):
+    from cnplan.read.guard import refuse_entities
+
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><d/>'
+    with pytest.raises(CnplanError, match="entities"):
+        refuse_entities(xml.encode(encoding), "a.xml")
+
+
+_NUMBER = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda x: f"{x:.3f}"),
+    st.text(alphabet="零〇○一二两三四五六七八九十百千万亿兆点．、", min_size=1, max_size=40),
+    st.text(alphabet="0123456789,.，、万亿千", min_size=1, max_size=60),
+    st.text(min_size=1, max_size=8),  # any Unicode at all
+)
+_WORD = st.sampled_from(
+    [
+        "到2025年",
+        "全年",
+        "力争",
+        "增长",
+        "民国",
+        "“",
+        "”",
+        "《",
+        "》",
+        "——",
+        "\n",
+        "。",
+        "，",
+        "比上年",
+        "预期性",
+    ]
+)
+_UNIT = st.sampled_from(
+    ["家", "亿元", "万人次", "%", "个百分点", "倍", "期", "个", "万", "公里", "人/亿元", ""]
+)
+_PHRASE = st.lists(st.tuples(_WORD, _NUMBER, _UNIT).map("".join), min_size=1, max_size=30).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("CNPLAN_FUZZ", "150")), deadline=None)
+@given(_PHRASE)
+def test_planning_phrases_with_odd_numbers_never_crash_and_stay_fast(text):
+    import time
+
+    from cnplan.extract.table import extract
+
+    start = time.perf_counter()
+    for row in extract(text, "doc", matcher=None):
+        assert row.sentence and row.char_start <= row.char_end
+    assert time.perf_counter() - start < 2.0

@@ -11,8 +11,16 @@ from cnplan.errors import CnplanError
 MAX_UNPACKED = 512 * 1024 * 1024  # bytes a Word file may unpack to in all
 MAX_RATIO = 200  # unpacked / packed size of one member; text XML packs about 10:1
 MAX_MEMBERS = 10_000
-_ENTITY = re.compile(rb"<!ENTITY", re.I)
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+
+
+def _in_any_width(word: str) -> re.Pattern[bytes]:
+    """A word in UTF-8 and in UTF-16 (either byte order), any case: XML may come in all three."""
+    forms = [word.encode("ascii"), word.encode("utf-16-le"), word.encode("utf-16-be")]
+    return re.compile(b"|".join(re.escape(f) for f in forms), re.I)
+
+
+_ENTITY = _in_any_width("<!ENTITY")
+_DOCTYPE = _in_any_width("<!DOCTYPE")
 
 
 def open_zip(data: bytes, path: str) -> zipfile.ZipFile:
