@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import math
 import os
@@ -30,12 +32,27 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
+def _temp_prefix(target: Path) -> str:
+    """The name start of a target's temp files: short (a 250-byte name stays writable), the target's own."""
+    return ".cnplan-" + hashlib.sha1(os.fsencode(target.name)).hexdigest()[:10] + "."
+
+
+def temp_beside(target: Path) -> str:
+    """A new empty temp file beside target; temp files an earlier, killed run left for it are removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prefix = _temp_prefix(target)
+    for stale in target.parent.glob(prefix + "*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    return tmp
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
     """Call write(tmp_path) on a temp file beside path, then rename it over path."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = temp_beside(target)
     try:
         write(tmp)
         os.chmod(tmp, FILE_MODE)
@@ -113,11 +130,7 @@ class TableWriter:
         self._schema = None
 
     def __enter__(self) -> TableWriter:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(
-            prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
-        )
-        os.close(fd)
+        self._tmp = temp_beside(self.target)
         if self.fmt != "parquet":
             encoding = "utf-8-sig" if self.excel and self.fmt == "csv" else "utf-8"
             self._file = open(self._tmp, "w", encoding=encoding, newline="")

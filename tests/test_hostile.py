@@ -251,3 +251,14 @@ def test_planning_phrases_with_odd_numbers_never_crash_and_stay_fast(text):
     for row in extract(text, "doc", matcher=None):
         assert row.sentence and row.char_start <= row.char_end
     assert time.perf_counter() - start < 2.0
+
+
+def test_temp_tables_of_a_killed_run_are_cleaned_and_long_names_stay_writable(tmp_path):
+    from cnplan.output import _temp_prefix, atomic_write_text
+
+    target = tmp_path / ("规" * 80 + ".csv")  # 244 bytes of UTF-8: a temp name must not add to it
+    stale = tmp_path / (_temp_prefix(target) + "abcd1234.tmp")
+    stale.write_text("left by kill -9", encoding="utf-8")
+    atomic_write_text(target, "ok")
+    assert target.read_text(encoding="utf-8") == "ok"
+    assert not list(tmp_path.glob(".cnplan-*.tmp"))
