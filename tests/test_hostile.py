@@ -262,3 +262,18 @@ def test_temp_tables_of_a_killed_run_are_cleaned_and_long_names_stay_writable(tm
     atomic_write_text(target, "ok")
     assert target.read_text(encoding="utf-8") == "ok"
     assert not list(tmp_path.glob(".cnplan-*.tmp"))
+
+
+def test_each_input_gets_its_own_normalized_text(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "c.pdf.txt").write_text("研发投入30亿元。", encoding="utf-8")
+    (tmp_path / "in" / "c.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "in" / "C.TXT").write_text("新建学校3所。", encoding="utf-8")  # one file on a case-blind disk
+    from makedocs import make_pdf
+
+    make_pdf("引进人才500名。", tmp_path / "in" / "c.pdf")  # normalized as c.pdf.txt, like c.pdf.txt
+    batch(tmp_path / "in", tmp_path / "out", jobs=1)
+    texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "normalized").iterdir()]
+    assert len(texts) == 4
+    for text in (GOOD, "研发投入30亿元。", "新建学校3所。", "引进人才500名。"):
+        assert sum(text in t for t in texts) == 1

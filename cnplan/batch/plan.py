@@ -89,6 +89,16 @@ def fingerprint(matcher: Matcher = Matcher()) -> str:
     return h.hexdigest()[:16]
 
 
+def _untaken(path: Path, taken: set[str]) -> Path:
+    """path, or path with ~2, ~3 … before its suffix when an earlier file of the batch has it; now taken."""
+    candidate, n = path, 2
+    while unicodedata.normalize("NFC", str(candidate)).casefold() in taken:
+        candidate = path.with_name(f"{path.stem}~{n}{path.suffix}")
+        n += 1
+    taken.add(unicodedata.normalize("NFC", str(candidate)).casefold())
+    return candidate
+
+
 def plan(
     in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], matcher: Matcher = Matcher()
 ) -> list[Task]:
@@ -96,6 +106,7 @@ def plan(
     root, out = Path(in_dir), Path(out_dir)
     stamp = fingerprint(matcher)
     tasks = []
+    taken: set[str] = set()  # normalized texts already given to a file: c.pdf and c.pdf.txt never share one
     found = list(iter_files(root, skip=out))
     for path, doc in zip(found, doc_ids(root, found)):
         rel = path.relative_to(root).as_posix()
@@ -104,7 +115,7 @@ def plan(
         except OSError:
             size = 0  # a dangling link: reading it reports the error
         supported = is_supported(path) and path.name.lower() not in JUNK_NAMES
-        normalized = output_path(out, "normalized", rel, normalized_suffix(rel))
+        normalized = _untaken(output_path(out, "normalized", rel, normalized_suffix(rel)), taken)
         tasks.append(
             Task(
                 str(path),
