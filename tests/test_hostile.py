@@ -277,3 +277,17 @@ def test_each_input_gets_its_own_normalized_text(tmp_path):
     assert len(texts) == 4
     for text in (GOOD, "研发投入30亿元。", "新建学校3所。", "引进人才500名。"):
         assert sum(text in t for t in texts) == 1
+
+
+@pytest.mark.parametrize("name", [".cnplan", "normalized"])
+def test_a_linked_state_or_text_folder_is_refused(tmp_path, name):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out" / name).symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(CnplanError, match="is a link"):
+        batch(tmp_path / "in", tmp_path / "out", jobs=1)
+    assert not list((tmp_path / "elsewhere").iterdir())
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "is a link" in result.output and "Traceback" not in result.output

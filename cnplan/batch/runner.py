@@ -224,6 +224,21 @@ def _prune(out: Path, records: list[Record]) -> None:
             path.unlink(missing_ok=True)
 
 
+OWN_FOLDERS = (".cnplan", "normalized")
+
+
+def _check_own_folders(out: Path) -> None:
+    """Refuse an output folder whose state or text folder is a link or a file: writes stay inside out."""
+    if out.is_symlink() and not out.is_dir():
+        raise CnplanError(out, "is a link to no folder; give a folder for the output")
+    for name in OWN_FOLDERS:
+        own = out / name
+        if own.is_symlink():
+            raise CnplanError(own, "is a link; cnplan writes only inside the output folder: remove it")
+        if own.exists() and not own.is_dir():
+            raise CnplanError(own, "is not a folder; remove it or give another output folder")
+
+
 def batch(
     in_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -242,6 +257,7 @@ def batch(
     root, out = Path(in_dir), Path(out_dir)
     if not root.is_dir():
         raise CnplanError(root, "not a folder")
+    _check_own_folders(out)
     if force and (out / ".cnplan").exists():
         shutil.rmtree(out / ".cnplan")  # no earlier result left to reuse
     tasks = plan(root, out, matcher)
