@@ -291,3 +291,18 @@ def test_a_linked_state_or_text_folder_is_refused(tmp_path, name):
     assert not list((tmp_path / "elsewhere").iterdir())
     result = CliRunner().invoke(main, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
     assert result.exit_code != 0 and "is a link" in result.output and "Traceback" not in result.output
+
+
+def test_a_pdf_decompression_bomb_is_refused_in_bounded_memory():
+    import zlib
+
+    from cnplan.read.pdf import check_inflation
+
+    payload = zlib.compress(b"0" * (40 * 1024 * 1024), 9)  # 40 KB that inflate to 40 MB
+    pdf = (
+        b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(payload)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+    )
+    pdf += payload + b"\nendstream\nendobj\n%%EOF"
+    with pytest.raises(CnplanError, match="decompression bomb"):
+        check_inflation(pdf, "bomb.pdf", limit=10 * 1024 * 1024)
+    check_inflation(pdf, "bomb.pdf", limit=100 * 1024 * 1024)  # under the limit: read as usual

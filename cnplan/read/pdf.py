@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from cnplan.errors import CnplanError
 from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
 
 MAX_PAGES = 20_000
+MAX_INFLATED = 512 * 1024 * 1024  # bytes all Flate streams of a PDF may inflate to (a text PDF: a few MB)
+_STREAM = re.compile(rb"/FlateDecode[^>]{0,200}>>\s*stream\r?\n")
 RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
 EDGE_LINES = 2  # lines at each end of a page looked at for headers, footers and page numbers
 EDGE_ZONE = 0.1  # share of the page height at the top and at the bottom where running lines stand
@@ -44,6 +47,31 @@ class Line:
 def is_page_number(text: str) -> bool:
     """True for a line that is only a page number: 3, - 3 -, — 3 —, 第3页, 第3页 共10页, 3/10."""
     return bool(_PAGE_NUMBER.fullmatch(text.strip()))
+
+
+def check_inflation(data: bytes, path: str, limit: int = MAX_INFLATED) -> None:
+    """Refuse a PDF whose Flate streams inflate beyond limit (a decompression bomb), before PDFium reads it.
+
+    Each stream is inflated in bounded steps and thrown away, so memory stays small whatever it holds.
+    """
+    total = 0
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        inflater = zlib.decompressobj()
+        chunk = data[m.end() : end if end >= 0 else len(data)]
+        try:
+            while chunk and total <= limit and not inflater.eof:  # after its end a stream takes no more
+                out = inflater.decompress(chunk, 1 << 20)
+                if not out and len(inflater.unconsumed_tail) == len(chunk):
+                    break  # no progress: a stream that wants more than it has
+                total += len(out)
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # a broken stream is PDFium's to report
+        if total > limit:
+            raise CnplanError(
+                path, f"PDF streams inflate to over {limit / 2**20:,.0f} MB (decompression bomb?); refused"
+            )
 
 
 def _open(data: bytes, path: str):
@@ -261,6 +289,7 @@ def _all_page_lines(pdf, path: str) -> list[list[Line]]:
 
 def pdf_text(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
     """The text of a PDF as paragraphs, and the offset where each page starts."""
+    check_inflation(data, path)
     pdf = _open(data, path)
     try:
         pages = _all_page_lines(pdf, path)
