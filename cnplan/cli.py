@@ -11,7 +11,7 @@ import click
 
 from cnplan import __version__
 from cnplan.corpus import load, terms_frame
-from cnplan.errors import CnplanError
+from cnplan.errors import CnplanError, CnplanWarning, shown
 from cnplan.extract import COLUMNS, iter_frames, render_indicators
 from cnplan.lexicon import LexiconError
 from cnplan.match import Matcher, load_catalog
@@ -25,6 +25,7 @@ from cnplan.output import (
     write_table,
 )
 from cnplan.parallel import default_jobs
+from cnplan.read import repair_warning
 
 
 class Failures:
@@ -32,9 +33,14 @@ class Failures:
 
     def __init__(self) -> None:
         self.count = 0
+        self.warnings = 0
 
     def __call__(self, error: CnplanError) -> None:
-        """Report one bad file."""
+        """Report one bad file, or a file read with a caveat (a warning, which does not fail the run)."""
+        if isinstance(error, CnplanWarning):
+            self.warnings += 1
+            click.echo(f"cnplan: warning: {error}", err=True)
+            return
         self.count += 1
         click.echo(f"cnplan: {error}", err=True)
 
@@ -60,6 +66,37 @@ def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
 
 EXCEL = click.option("--excel", is_flag=True, help="Write CSV with a BOM so Excel shows Chinese.")
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
+
+
+class Size(click.ParamType):
+    """A size in bytes written as 200MB, 1.5GB, 800kB or a plain number of bytes."""
+
+    name = "size"
+    _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9}
+
+    def convert(self, value, param, ctx):
+        """Bytes from a size text; a usage error for anything else."""
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        number = text.rstrip("kmgb")
+        unit = text[len(number) :]
+        try:
+            size = float(number) * self._UNITS[unit]
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size (write 200MB, 1.5GB or 800kB)", param, ctx)
+        if not 0 < size < 2**63:
+            self.fail(f"{value!r}: give a size above zero", param, ctx)
+        return int(size)
+
+
+MAX_SIZE_OPTION = click.option(
+    "--max-size",
+    type=Size(),
+    default="200MB",
+    show_default=True,
+    help="Refuse, unread, any file larger than this (200MB, 1GB, 800kB).",
+)
 
 
 def table_options(command):
@@ -138,7 +175,8 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the normalized .txt files (stdout for one file when absent).",
 )
-def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
+@MAX_SIZE_OPTION
+def normalize(paths: tuple[Path, ...], outdir: Path | None, max_size: int) -> None:
     """Write the normalized UTF-8 text of documents (files or folders, recursively).
 
     \b
@@ -147,7 +185,7 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
       cnplan normalize corpus/ -o out/normalized
     """
     failures = Failures()
-    items = list(load(paths)) if outdir is None else load(paths)
+    items = list(load(paths, max_size)) if outdir is None else load(paths, max_size)
     if outdir is None:
         good = [i for i in items if i.error is None]
         if len(good) > 1:
@@ -157,6 +195,8 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
             failures(item.error)
             continue
         assert item.normalized is not None
+        if item.warning is not None:
+            failures(item.warning)
         if outdir is None:
             click.echo(item.normalized.text)
         else:
@@ -168,7 +208,10 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None) -> None:
 @PATHS
 @table_options
 @click.option("--min-len", default=2, show_default=True, help="Shortest term, in characters.")
-def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, min_len: int) -> None:
+@MAX_SIZE_OPTION
+def terms(
+    paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: bool, min_len: int, max_size: int
+) -> None:
     """Count the terms of documents: a tidy table (doc, part, term, count).
 
     Stopwords, punctuation and numbers are left out; words come from jieba
@@ -179,12 +222,19 @@ def terms(paths: tuple[Path, ...], output: str | None, fmt: str | None, excel: b
       cnplan terms corpus/ -o terms.csv
     """
     failures = Failures()
-    _emit_table(terms_frame(paths, failures, min_len), output, fmt, excel)
+    _emit_table(terms_frame(paths, failures, min_len, max_size), output, fmt, excel)
     failures.exit()
 
 
 def _emit_rows(
-    paths, failures, jobs: int, output: str | None, fmt: str | None, excel: bool, matcher: Matcher
+    paths,
+    failures,
+    jobs: int,
+    output: str | None,
+    fmt: str | None,
+    excel: bool,
+    matcher: Matcher,
+    max_size: int,
 ) -> None:
     """Stream the indicator rows to a file (written atomically at the end) or to stdout."""
     fmt = format_for(output, fmt)
@@ -193,10 +243,12 @@ def _emit_rows(
             raise click.UsageError("parquet needs an output file (-o)")
         _need_pyarrow()
         with TableWriter(output, COLUMNS, fmt) as writer:
-            for df in iter_frames(paths, failures, jobs, matcher=matcher):
+            for df in iter_frames(paths, failures, jobs, matcher=matcher, max_size=max_size):
                 writer.write(df)
         return
-    pieces = iter_frames(paths, failures, jobs, render=partial(render_indicators, fmt=fmt), matcher=matcher)
+    pieces = iter_frames(
+        paths, failures, jobs, render=partial(render_indicators, fmt=fmt), matcher=matcher, max_size=max_size
+    )
     if output:
         with TableWriter(output, COLUMNS, fmt, excel) as writer:
             for text in pieces:
@@ -213,6 +265,7 @@ def _emit_rows(
 @table_options
 @JOBS
 @matcher_options
+@MAX_SIZE_OPTION
 def extract(
     paths: tuple[Path, ...],
     output: str | None,
@@ -221,6 +274,7 @@ def extract(
     jobs: int | None,
     catalog: str | None,
     min_score: float,
+    max_size: int,
 ) -> None:
     """Extract every target, count and deadline into the indicator table.
 
@@ -238,7 +292,7 @@ def extract(
     """
     matcher = _matcher(catalog, min_score)
     failures = Failures()
-    _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel, matcher)
+    _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel, matcher, max_size)
     failures.exit()
 
 
@@ -434,7 +488,10 @@ class Progress:
         """Account for one finished file; report its error; redraw or log the progress."""
         self.bytes += record.size
         if record.status == "error":
-            self._line(f"cnplan: {record.path}: {record.error}")
+            self._line(f"cnplan: {shown(record.path)}: {record.error}")
+        warning = repair_warning(record.path, record.encoding)
+        if warning is not None:
+            self._line(f"cnplan: warning: {warning}")
         now = time.perf_counter()
         if self.live and (now - self.shown > 0.1 or done == total):
             self.shown = now
@@ -478,6 +535,7 @@ class Progress:
 @EXCEL
 @click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
 @matcher_options
+@MAX_SIZE_OPTION
 def batch(
     in_dir: Path,
     out_dir: Path,
@@ -487,6 +545,7 @@ def batch(
     force: bool,
     catalog: str | None,
     min_score: float,
+    max_size: int,
 ) -> None:
     """Turn a whole folder tree into tables, on every core, resumably.
 
@@ -512,7 +571,9 @@ def batch(
     matcher = _matcher(catalog, min_score)
     progress = Progress(live=sys.stderr.isatty())
     try:
-        summary = run_batch(in_dir, out_dir, jobs, fmt, excel, force, on_record=progress, matcher=matcher)
+        summary = run_batch(
+            in_dir, out_dir, jobs, fmt, excel, force, on_record=progress, matcher=matcher, max_size=max_size
+        )
     except KeyboardInterrupt:
         click.echo("\ncnplan: interrupted; run the same command again to resume", err=True)
         sys.exit(130)

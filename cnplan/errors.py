@@ -30,3 +30,7 @@ class CnplanError(Exception):
     def __reduce__(self):
         """Pickle with both arguments, so the error crosses from a worker process intact."""
         return (type(self), (self.path, self.cause))
+
+
+class CnplanWarning(CnplanError):
+    """A file that was read, with a caveat the user should know (bytes replaced, say): one line, no failure."""

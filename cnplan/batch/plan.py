@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cnplan import __version__
 from cnplan.match.matcher import Matcher
-from cnplan.read import display, doc_ids, is_supported, iter_files
+from cnplan.read import MAX_SIZE, display, doc_ids, is_supported, iter_files
 
 # Names of files that are never documents: listed in the manifest as skipped, not as errors.
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -35,6 +35,7 @@ class Task:
     fingerprint: str
     supported: bool
     matcher: Matcher = Matcher()
+    max_size: int = MAX_SIZE
 
     @property
     def state_dir(self) -> str:
@@ -100,7 +101,10 @@ def _untaken(path: Path, taken: set[str]) -> Path:
 
 
 def plan(
-    in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], matcher: Matcher = Matcher()
+    in_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    matcher: Matcher = Matcher(),
+    max_size: int = MAX_SIZE,
 ) -> list[Task]:
     """Every file under in_dir (out_dir left out), sorted, with its doc id and output places."""
     root, out = Path(in_dir), Path(out_dir)
@@ -127,6 +131,7 @@ def plan(
                 stamp,
                 supported,
                 matcher,
+                max_size,
             )
         )
     return tasks

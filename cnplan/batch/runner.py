@@ -30,7 +30,7 @@ from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
-from cnplan.read import detect_format, display, file_bytes, read_bytes
+from cnplan.read import MAX_SIZE, detect_format, display, file_bytes, read_bytes
 
 MANIFEST_COLUMNS = [
     "path",
@@ -116,7 +116,7 @@ def process(task: Task) -> Record:
         record.error = "not a document format cnplan reads"
         return record
     try:
-        data = file_bytes(task.path)
+        data = file_bytes(task.path, task.max_size)
         record.size = len(data)
         record.sha256 = hashlib.sha256(data).hexdigest()
         record.format = detect_format(data, task.path)  # inside the net: a strange zip may raise anything
@@ -248,10 +248,12 @@ def batch(
     force: bool = False,
     on_record: Callable[[Record, int, int, int], None] | None = None,
     matcher: Matcher = Matcher(),
+    max_size: int = MAX_SIZE,
 ) -> Summary:
     """Turn a folder tree into indicators, terms, normalized texts and a manifest under out_dir.
 
-    ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes.
+    ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes. Files over
+    max_size bytes are error rows, refused unread.
     """
     start = time.perf_counter()
     root, out = Path(in_dir), Path(out_dir)
@@ -260,7 +262,7 @@ def batch(
     _check_own_folders(out)
     if force and (out / ".cnplan").exists():
         shutil.rmtree(out / ".cnplan")  # no earlier result left to reuse
-    tasks = plan(root, out, matcher)
+    tasks = plan(root, out, matcher, max_size)
     jobs = jobs or default_jobs()
     total_bytes = sum(t.size for t in tasks)
     records: dict[int, Record] = {}

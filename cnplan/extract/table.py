@@ -11,7 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cnplan.errors import CnplanError
+from cnplan.errors import CnplanError, CnplanWarning
 from cnplan.extract import context, decide, indicator
 from cnplan.extract.quantities import find_quantities
 from cnplan.extract.timing import TimeExpr, find_time_exprs
@@ -19,7 +19,7 @@ from cnplan.match.matcher import Matcher, match_names
 from cnplan.normalize import NormalizedText, Part, Sentence, normalize
 from cnplan.output import csv_rows, render_rows
 from cnplan.parallel import pool_map
-from cnplan.read import Document, read, walk
+from cnplan.read import MAX_SIZE, Document, read, read_warning, walk
 from cnplan.segment import tokenizer
 
 if TYPE_CHECKING:  # pandas is imported where a frame is made: `cnplan extract` to CSV starts without it
@@ -224,21 +224,33 @@ def extract_frame(
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
     matcher: Matcher | None = Matcher(),
+    max_size: int = MAX_SIZE,
 ) -> pd.DataFrame:
     """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
     import pandas as pd
 
-    frames = list(iter_frames(paths, on_error, jobs, matcher=matcher))
+    frames = list(iter_frames(paths, on_error, jobs, matcher=matcher, max_size=max_size))
     if not frames:
         return rows_frame([])
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _extract_file(item: tuple[Path, str], matcher: Matcher | None) -> list[Indicator] | CnplanError:
+@dataclass(frozen=True)
+class FileRows:
+    """What extraction made of one readable file: its rows and, when it was read with repairs, a warning."""
+
+    rows: list[Indicator]
+    warning: CnplanWarning | None = None
+
+
+def _extract_file(
+    item: tuple[Path, str], matcher: Matcher | None, max_size: int = MAX_SIZE
+) -> FileRows | CnplanError:
     """The rows of one file, or its error (returned, so it can cross from a worker process)."""
     path, doc = item
     try:
-        return extract_normalized(normalize(read(path).text), doc, matcher)
+        document = read(path, max_size)
+        return FileRows(extract_normalized(normalize(document.text), doc, matcher), read_warning(document))
     except CnplanError as exc:
         return exc
     except MemoryError:
@@ -258,12 +270,13 @@ def _extract_file_frame(
     item: tuple[Path, str],
     render: Callable[[list[Indicator]], object] | None = None,
     matcher: Matcher | None = Matcher(),
-) -> object:
-    """The typed frame of one file, or its rows rendered (in the worker, to spare the parent), or its error."""
-    result = _extract_file(item, matcher)
+    max_size: int = MAX_SIZE,
+) -> tuple[object, CnplanWarning | None] | CnplanError:
+    """One file's typed frame, or its rows rendered (in the worker, to spare the parent), with its warning; or its error."""
+    result = _extract_file(item, matcher, max_size)
     if isinstance(result, CnplanError):
         return result
-    return render(result) if render else rows_frame(result)
+    return (render(result.rows) if render else rows_frame(result.rows)), result.warning
 
 
 def warm_up(matcher: Matcher | None = Matcher()) -> None:
@@ -278,14 +291,16 @@ def iter_frames(
     jobs: int = 1,
     render: Callable[[list[Indicator]], object] | None = None,
     matcher: Matcher | None = Matcher(),
+    max_size: int = MAX_SIZE,
 ) -> Iterator:
     """One typed frame per readable document, in path order, on jobs processes; bad files go to on_error.
 
     With ``render`` (a picklable function, render_indicators say), each document's rows are rendered
     (to CSV text, say) in the worker and the rendering is yielded instead of a frame. Memory holds a
-    few documents at a time, never the corpus.
+    few documents at a time, never the corpus. Files over max_size bytes are refused unread; a file read
+    with repairs gives its rows and a CnplanWarning to on_error (never raised).
     """
-    work = partial(_extract_file_frame, render=render, matcher=matcher)
+    work = partial(_extract_file_frame, render=render, matcher=matcher, max_size=max_size)
     items = list(walk(paths))  # file names only, so the pool knows how many there are
     for result in pool_map(work, items, jobs, warm=partial(warm_up, matcher)):
         if isinstance(result, CnplanError):
@@ -293,4 +308,7 @@ def iter_frames(
                 raise result
             on_error(result)
             continue
-        yield result
+        frame, warning = result
+        if warning is not None and on_error is not None:
+            on_error(warning)
+        yield frame

@@ -12,6 +12,8 @@ from cnplan.read.reader import (
     iter_files,
     read,
     read_bytes,
+    read_warning,
+    repair_warning,
     walk,
 )
 
@@ -27,5 +29,7 @@ __all__ = [
     "iter_files",
     "read",
     "read_bytes",
+    "read_warning",
+    "repair_warning",
     "walk",
 ]

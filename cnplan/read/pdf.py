@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from cnplan.errors import CnplanError
 from cnplan.marks import HEADING_MARKER, LINE_END_PUNCT, display_width
 
 MAX_PAGES = 20_000
+MAX_PAGE_SECONDS = 10.0  # a page taking longer than this to lay out (a text page: milliseconds) ends the file
+MAX_PDF_SECONDS = 120.0  # the time all pages of one PDF may take together
 MAX_INFLATED = 512 * 1024 * 1024  # bytes all Flate streams of a PDF may inflate to (a text PDF: a few MB)
 _STREAM = re.compile(rb"/FlateDecode[^>]{0,200}>>\s*stream\r?\n")
 RUNNING_SHARE = 0.4  # a top or bottom line repeated on this share of pages is a running header/footer
@@ -265,6 +268,23 @@ def check_text_layer(text: str, pages: int, path: str) -> None:
         )
 
 
+def check_time(path: str, page: int, page_seconds: float, total_seconds: float) -> None:
+    """Refuse a PDF whose page took over MAX_PAGE_SECONDS, or whose pages so far over MAX_PDF_SECONDS.
+
+    PDFium cannot be interrupted inside a page, so the bound is checked as each page ends: one pathological
+    page costs at most its own time, never the rest of the file's.
+    """
+    if page_seconds > MAX_PAGE_SECONDS:
+        raise CnplanError(
+            path,
+            f"PDF page {page} took {page_seconds:.0f} s to read (limit {MAX_PAGE_SECONDS:.0f} s); refused",
+        )
+    if total_seconds > MAX_PDF_SECONDS:
+        raise CnplanError(
+            path, f"PDF took over {MAX_PDF_SECONDS:.0f} s by page {page}; refused (a pathological file?)"
+        )
+
+
 def _all_page_lines(pdf, path: str) -> list[list[Line]]:
     """The lines of every page; a page PDFium cannot load (a broken or looping page tree) is an error."""
     import pypdfium2 as pdfium
@@ -275,7 +295,9 @@ def _all_page_lines(pdf, path: str) -> list[list[Line]]:
     if count == 0:
         raise CnplanError(path, "PDF without pages")
     pages = []
+    start = time.monotonic()
     for i in range(count):
+        begun = time.monotonic()
         try:
             page = pdf[i]
         except pdfium.PdfiumError:
@@ -284,6 +306,8 @@ def _all_page_lines(pdf, path: str) -> list[list[Line]]:
             pages.append(page_lines(page))
         finally:
             page.close()
+        now = time.monotonic()
+        check_time(path, i + 1, now - begun, now - start)
     return pages
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnplan.errors import CnplanError, display
+from cnplan.errors import CnplanError, CnplanWarning, display
 from cnplan.read.docx import NOT_DOCX
 from cnplan.read.encoding import decode, plausible
 
@@ -178,6 +178,25 @@ def read(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> Document:
     """Read one file into a Document; raise CnplanError naming the file on bad input."""
     p = Path(path)
     return read_bytes(file_bytes(p, max_size), str(p))
+
+
+_REPLACED = re.compile(r"\((\d+) bad bytes replaced\)")
+
+
+def repair_warning(path: str, encoding: str) -> CnplanWarning | None:
+    """The caveat of a file decoded with repairs (its encoding says how many bytes were replaced), else None."""
+    m = _REPLACED.search(encoding)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    return CnplanWarning(
+        path, f"{n} undecodable byte{'s' if n > 1 else ''} replaced by U+FFFD; the rest was read"
+    )
+
+
+def read_warning(document: Document) -> CnplanWarning | None:
+    """The caveat of a document read with repairs (undecodable bytes replaced by U+FFFD), else None."""
+    return repair_warning(document.path, document.encoding)
 
 
 def is_supported(path: str | os.PathLike[str]) -> bool:
