@@ -147,6 +147,7 @@ def test_killed_run_resumes_to_the_same_tables(tmp_path):
     resumed = batch(root, killed, jobs=2)
     assert resumed.reused >= done - 1 > 0
     assert read_tables(killed) == read_tables(whole)
+    assert not [p for p in killed.rglob("*") if p.name.endswith(".tmp")]  # a resume cleans what a kill left
 
 
 def test_cli_reports_errors_and_exits_nonzero(folder, tmp_path):

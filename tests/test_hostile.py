@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cnplan.batch import batch
 from cnplan.cli import main
-from cnplan.errors import CnplanError
+from cnplan.errors import CnplanError, shown
 from cnplan.read import read
 from cnplan.read.reader import file_bytes
 
@@ -306,3 +306,162 @@ def test_a_pdf_decompression_bomb_is_refused_in_bounded_memory():
     with pytest.raises(CnplanError, match="decompression bomb"):
         check_inflation(pdf, "bomb.pdf", limit=10 * 1024 * 1024)
     check_inflation(pdf, "bomb.pdf", limit=100 * 1024 * 1024)  # under the limit: read as usual
+
+
+@pytest.mark.parametrize("command", ["extract", "normalize", "terms"])
+def test_max_size_refuses_a_file_in_one_line_and_keeps_the_rest(tmp_path, command):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.txt").write_text(GOOD * 100, encoding="utf-8")
+    (tmp_path / "in" / "small.txt").write_text("研发投入30亿元。", encoding="utf-8")
+    out = tmp_path / ("out" if command == "normalize" else "out.csv")
+    args = [command, str(tmp_path / "in"), "-o", str(out), "--max-size", "1kB"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if "over the limit" in line]
+    assert len(lines) == 1 and "big.txt" in lines[0]
+    assert out.exists()
+
+
+@pytest.mark.parametrize(
+    "given, ok",
+    [
+        ("200MB", True),
+        ("1.5GB", True),
+        ("800kB", True),
+        ("4096", True),
+        ("12 mb", True),
+        ("0", False),  # near miss: a size must be above zero
+        ("-1MB", False),
+        ("lots", False),
+        ("5TB", False),  # not a unit cnplan knows
+        ("MB", False),
+    ],
+)
+def test_max_size_values(tmp_path, given, ok):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt"), "--max-size", given])
+    assert (result.exit_code == 0) is ok, result.output
+    if not ok:
+        assert result.exit_code == 2 and "--max-size" in result.output and "Traceback" not in result.output
+
+
+def test_replaced_bytes_are_a_warning_line_and_exit_0(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(
+        "全市企业达到500家。".encode() * 10 + b"\xff" + "研发投入30亿元。".encode() * 10
+    )
+    for args in (
+        ["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out.csv")],
+        ["normalize", str(tmp_path / "in"), "-o", str(tmp_path / "norm")],
+        ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+        warnings = [line for line in result.output.splitlines() if line.startswith("cnplan: warning:")]
+        assert len(warnings) == 1 and "a.txt" in warnings[0] and "1 undecodable byte replaced" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "page_seconds, total_seconds, refused",
+    [
+        (0.01, 0.5, None),
+        (9.9, 100.0, None),  # near misses: just under each limit
+        (10.5, 11.0, "page 3 took"),
+        (1.0, 121.0, "over 120 s by page 3"),
+    ],
+)
+def test_pdf_time_limits(page_seconds, total_seconds, refused):
+    from cnplan.read.pdf import check_time
+
+    if refused is None:
+        check_time("a.pdf", 3, page_seconds, total_seconds)
+    else:
+        with pytest.raises(CnplanError, match=refused):
+            check_time("a.pdf", 3, page_seconds, total_seconds)
+
+
+def test_a_slow_pdf_page_is_refused_in_one_line(tmp_path, monkeypatch):
+    from makedocs import make_pdf
+
+    from cnplan.read import pdf
+
+    make_pdf("引进人才500名。", tmp_path / "a.pdf")
+    monkeypatch.setattr(pdf, "MAX_PAGE_SECONDS", -1.0)  # every page is too slow
+    with pytest.raises(CnplanError, match="PDF page 1 took"):
+        read(tmp_path / "a.pdf")
+
+
+def _zoo(root: Path) -> list[str]:
+    """Good files and one of each kind of hostile file; the names of the bad ones."""
+    import zipfile
+
+    from makedocs import make_docx, make_pdf
+
+    root.mkdir()
+    (root / "good.txt").write_text(GOOD, encoding="utf-8")
+    (root / "good_gbk.txt").write_bytes("研发投入30亿元，增长12%。".encode("gb18030"))
+    make_pdf("引进人才500名。", root / "good.pdf")
+    make_docx("新建学校3所。", root / "good.docx")
+    bad = {}
+    bad["empty.txt"] = b""
+    bad["binary.txt"] = bytes(range(256)) * 20
+    data = bytearray((root / "good.docx").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad["broken.docx"] = bytes(data)
+    bad["not_a_zip.docx"] = b"PK\x03\x04" + b"\x00" * 60
+    bad["truncated.pdf"] = (root / "good.pdf").read_bytes()[:200]
+    bad["fake.pdf"] = b"%PDF-1.4\n" + b"garbage " * 100
+    bad["big.txt"] = GOOD.encode() * 3000  # 200 kB: over the --max-size of the test
+    bad["digits.txt"] = ("到2025年达到" + "9" * 5000 + "万" + "九" * 300 + "家。").encode()
+    bad["a\nb.txt"] = b"\x00\x01\x02"
+    for name, content in bad.items():
+        (root / name).write_bytes(content)
+    with zipfile.ZipFile(root / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<" + "a" * (60 * 1000 * 1000))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "fifo.txt")
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    (root / "dangling.txt").symlink_to(root / "nowhere.txt")
+    return [p.name for p in root.iterdir() if not p.name.startswith("good")]
+
+
+def test_a_batch_over_the_hostile_zoo_ends_and_accounts_for_every_file(tmp_path):
+    _zoo(tmp_path / "in")
+    before = {p for p in tmp_path.rglob("*")}
+    args = ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--max-size", "100kB"]
+    result = CliRunner().invoke(main, args)
+    assert "Traceback" not in result.output
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv", keep_default_na=False)
+    assert manifest["path"].is_unique
+    listed = set(manifest["path"])
+    on_disk = {p.name for p in (tmp_path / "in").iterdir()}
+    assert listed == on_disk
+    ok = set(manifest.loc[manifest["status"] == "ok", "path"])
+    assert {"good.txt", "good_gbk.txt", "good.pdf", "good.docx"} <= ok
+    rows = pd.read_csv(tmp_path / "out" / "indicators.csv")
+    assert {500, 30, 3} <= set(rows["value"])
+    errors = manifest[manifest["status"] == "error"]
+    error_lines = [
+        line for line in result.output.splitlines() if line.startswith("cnplan: ") and "warning" not in line
+    ]
+    for path in errors["path"]:
+        assert sum(shown(path) in line for line in error_lines) == 1, path
+    after = {p for p in tmp_path.rglob("*")}
+    assert all(p.is_relative_to(tmp_path / "out") for p in after - before)
+
+
+@pytest.mark.parametrize(
+    "size, text",
+    [
+        (812, "812 bytes"),
+        (4_200, "4.2 kB"),
+        (200 * 10**6, "200 MB"),
+        (4_294_967_296, "4.3 GB"),
+        (999, "999 bytes"),
+    ],
+)
+def test_sizes_in_messages(size, text):
+    from cnplan.read.reader import human_size
+
+    assert human_size(size) == text

@@ -161,7 +161,7 @@ def file_bytes(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> bytes:
             raise CnplanError(p, "not a regular file (a FIFO, socket or device); not read")
         if info.st_size > max_size:
             raise CnplanError(
-                p, f"{info.st_size / 1e6:,.0f} MB, over the limit of {max_size / 1e6:,.0f} MB; refused"
+                p, f"{human_size(info.st_size)}, over the limit of {human_size(max_size)}; refused"
             )
         with open(p, "rb") as f:
             data = f.read(max_size + 1)  # a file that grows while it is read is still bounded
@@ -170,8 +170,17 @@ def file_bytes(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> bytes:
     except OSError as exc:
         raise CnplanError(p, exc.strerror or "cannot be read") from None
     if len(data) > max_size:
-        raise CnplanError(p, f"over the limit of {max_size / 1e6:,.0f} MB; refused")
+        raise CnplanError(p, f"over the limit of {human_size(max_size)}; refused")
     return data
+
+
+def human_size(size: int) -> str:
+    """A byte count as people write it: 812 bytes, 4.2 kB, 35 MB, 4.3 GB (powers of 1000, as --max-size)."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:,.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    return f"{size} bytes"
 
 
 def read(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> Document:
