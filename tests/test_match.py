@@ -198,3 +198,29 @@ def test_extract_with_a_user_catalog(tmp_path):
     assert rows["indicator_id"].fillna("").tolist() == ["", "patents"]
     result = CliRunner().invoke(main, ["extract", str(doc), "--min-score", "101"])
     assert result.exit_code == 2
+
+
+def test_a_known_unit_joining_a_cluster_without_one_is_no_crash():
+    # issue 17: a bare count (no unit) has no unit family, 个 has; the third name joins the first two's cluster
+    table = _table(
+        [
+            ("a", "新建公共停车场", ""),
+            ("b", "新建公共停车场", ""),
+            ("c", "新建公共停车场数", "个"),
+            ("c", "高新技术企业", "家"),
+        ]
+    )
+    cw = build_crosswalk([table]).set_index(["name", "unit"])
+    assert cw.loc[("新建公共停车场数", "个"), "cluster"] == cw.loc[("新建公共停车场", ""), "cluster"]
+    assert cw["rows"].sum() == len(table)
+
+
+def test_the_crosswalk_does_not_depend_on_the_order_of_tables_or_rows():
+    from conftest import GOLDEN
+
+    table = pd.read_csv(GOLDEN / "indicators.csv", dtype=str, keep_default_na=False)
+    first = build_crosswalk([table]).reset_index(drop=True)
+    for seed in (1, 2):
+        docs = table["doc"].unique()[::-1] if seed == 1 else table["doc"].unique()
+        shuffled = [table[table["doc"] == d].sample(frac=1, random_state=seed) for d in docs]
+        assert build_crosswalk(shuffled).reset_index(drop=True).equals(first)

@@ -80,8 +80,9 @@ def _join_clusters(
             if i and candidates.max() >= matcher.min_score:
                 j = int(np.argmax(candidates))
                 parent[i], scores[i] = parent[j], round(float(candidates[j]), 1)
-                if families[i] and not kin[j]:
-                    kin[np.array(parent[:i]) == parent[j]] = families[i]
+                if families[i] and not kin[j]:  # the cluster learns its unit family from this name
+                    members = np.flatnonzero(np.array(parent[:i]) == parent[j])
+                    kin[members] = families[i]
                 kin[i] = kin[j] or families[i]
     return parent, scores
 
