@@ -18,14 +18,19 @@ from cnplan.match import Matcher, load_catalog
 from cnplan.match.matcher import DEFAULT_MIN_SCORE
 from cnplan.output import (
     FORMATS,
+    STREAM_FORMATS,
     TableWriter,
     atomic_write_text,
     format_for,
+    output_file,
     table_to_string,
     write_table,
 )
 from cnplan.parallel import default_jobs
 from cnplan.read import repair_warning
+from cnplan.read.reader import READ_SUFFIXES, walk
+
+BATCH_FORMATS = ("csv", "jsonl", "parquet")  # a folder's tables can outgrow an Excel sheet
 
 
 class Failures:
@@ -51,16 +56,38 @@ class Failures:
             sys.exit(1)
 
 
-def _emit_table(df, output: str | None, fmt: str | None, excel: bool) -> None:
-    """Write a table to a file (atomically) or to stdout."""
-    fmt = format_for(output, fmt)
+NO_DOCUMENTS = "no documents found in {where} (cnplan reads " + ", ".join(READ_SUFFIXES) + ")"
+
+
+def _need_documents(paths: tuple[Path, ...]) -> None:
+    """Stop with a warning line and exit 1 when the paths hold no document cnplan reads (an empty folder)."""
+    if next(iter(walk(paths)), None) is None:
+        where = ", ".join(shown(str(p)) for p in paths)
+        click.echo(f"cnplan: warning: {NO_DOCUMENTS.format(where=where)}", err=True)
+        sys.exit(1)
+
+
+def _table_target(output: str | None, fmt: str | None, stem: str) -> tuple[str | None, str]:
+    """The output file and its format, checked before any work: an unknown extension is a usage error,
+    `-o folder/` means `folder/STEM.csv`, and parquet and xlsx need a file."""
     if output:
-        if fmt == "parquet":
-            _need_pyarrow()
+        output = output_file(output, stem, fmt)
+    try:
+        fmt = format_for(output, fmt)
+    except CnplanError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt not in STREAM_FORMATS and not output:
+        raise click.UsageError(f"{fmt} needs an output file (-o)")
+    if fmt == "parquet":
+        _need_pyarrow()
+    return output, fmt
+
+
+def _emit_table(df, output: str | None, fmt: str, excel: bool) -> None:
+    """Write a table to a file (atomically) or to stdout; output and fmt come from _table_target."""
+    if output:
         write_table(df, output, fmt, excel)
     else:
-        if fmt == "parquet":
-            raise click.UsageError("parquet needs an output file (-o)")
         click.echo(table_to_string(df, fmt), nl=False)
 
 
@@ -99,15 +126,19 @@ MAX_SIZE_OPTION = click.option(
 )
 
 
+OUTPUT_HELP = (
+    "Output table: .csv, .tsv, .jsonl, .parquet or .xlsx, by its extension; a name ending in / is a folder "
+    "to write into (stdout when absent)."
+)
+
+
 def table_options(command):
     """The options of every command that writes a table: -o, --format, --excel."""
     command = EXCEL(command)
     command = click.option(
         "--format", "fmt", type=click.Choice(FORMATS), help="Table format (default: from -o's extension)."
     )(command)
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent)."
-    )(command)
+    return click.option("-o", "--output", type=click.Path(), help=OUTPUT_HELP)(command)
 
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -148,6 +179,8 @@ class _Cnplan(click.Group):
         except OSError as exc:  # a missing or read-only folder, a full disk, a file where a folder should be
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"cannot write or read {where}{exc.strerror or exc}") from None
+        except CnplanError as exc:  # an output that names a folder, a table too large for Excel
+            raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=_Cnplan, context_settings={"help_option_names": ["-h", "--help"]})
@@ -184,6 +217,7 @@ def normalize(paths: tuple[Path, ...], outdir: Path | None, max_size: int) -> No
       cnplan normalize corpus/001_f11c072e94adb095.txt
       cnplan normalize corpus/ -o out/normalized
     """
+    _need_documents(paths)
     failures = Failures()
     items = list(load(paths, max_size)) if outdir is None else load(paths, max_size)
     if outdir is None:
@@ -221,6 +255,8 @@ def terms(
     Example:
       cnplan terms corpus/ -o terms.csv
     """
+    output, fmt = _table_target(output, fmt, "terms")
+    _need_documents(paths)
     failures = Failures()
     _emit_table(terms_frame(paths, failures, min_len, max_size), output, fmt, excel)
     failures.exit()
@@ -237,11 +273,7 @@ def _emit_rows(
     max_size: int,
 ) -> None:
     """Stream the indicator rows to a file (written atomically at the end) or to stdout."""
-    fmt = format_for(output, fmt)
-    if fmt == "parquet":
-        if not output:
-            raise click.UsageError("parquet needs an output file (-o)")
-        _need_pyarrow()
+    if fmt in ("parquet", "xlsx"):
         with TableWriter(output, COLUMNS, fmt) as writer:
             for df in iter_frames(paths, failures, jobs, matcher=matcher, max_size=max_size):
                 writer.write(df)
@@ -254,8 +286,8 @@ def _emit_rows(
             for text in pieces:
                 writer.write_text(text)
         return
-    if fmt == "csv":
-        click.echo(",".join(COLUMNS))
+    if fmt in ("csv", "tsv"):
+        click.echo(("\t" if fmt == "tsv" else ",").join(COLUMNS))
     for text in pieces:
         click.echo(text, nl=False)
 
@@ -290,7 +322,9 @@ def extract(
       cnplan extract plan.txt --format jsonl
       cnplan extract plans/ --catalog my_indicators.csv --min-score 85 -o out.csv
     """
+    output, fmt = _table_target(output, fmt, "indicators")
     matcher = _matcher(catalog, min_score)
+    _need_documents(paths)
     failures = Failures()
     _emit_rows(paths, failures, jobs or default_jobs(), output, fmt, excel, matcher, max_size)
     failures.exit()
@@ -332,6 +366,7 @@ def match(
     """
     from cnplan.match import crosswalk_tables
 
+    output, fmt = _table_target(output, fmt, "crosswalk")
     matcher = _matcher(catalog, min_score)
     try:
         table = crosswalk_tables(tables, matcher, reviewed)
@@ -342,9 +377,7 @@ def match(
 
 @main.command()
 @TABLES
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output table (stdout when absent).")
-@click.option("--format", "fmt", type=click.Choice(("csv", "jsonl")), help="Table format (default: from -o).")
-@EXCEL
+@table_options
 @click.option("--kind", type=click.Choice(("target", "actual")), help="Only targets or only actual figures.")
 @click.option("--year", type=int, help="Only figures of this year.")
 @click.option(
@@ -358,7 +391,11 @@ def match(
 @click.option(
     "--xlsx", type=click.Path(dir_okay=False), help="Also write an Excel workbook (sheet per kind)."
 )
-@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw a PNG chart per indicator.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Also draw a chart per indicator: .png, or .pdf and .svg (vector, for a paper).",
+)
 @click.option(
     "--crosswalk",
     type=click.Path(exists=True, dir_okay=False),
@@ -397,6 +434,8 @@ def compare(
     """
     from cnplan.compare import Selection, compare_tables, wide_figures
 
+    output, fmt = _table_target(output, fmt, "compare")
+    _check_extra_outputs(xlsx, plot)
     matcher = _matcher(catalog, min_score)
     selection = Selection(kind, year, indicators, latest)
     try:
@@ -404,7 +443,9 @@ def compare(
     except CnplanError as exc:
         raise click.ClickException(str(exc)) from None
     if not len(long):
-        click.echo("cnplan: no figure matches the selection", err=True)
+        raise click.ClickException(
+            f"no figure matches the selection ({selection.describe()}); nothing written"
+        )
     _emit_table(long if long_form else wide_figures(long, selection, matcher), output, fmt, excel)
     if xlsx:
         from cnplan.compare.excel import write_workbook
@@ -412,6 +453,19 @@ def compare(
         write_workbook(long, xlsx, selection, matcher)
     if plot:
         _plot(long, plot, indicators, selection)
+
+
+def _check_extra_outputs(xlsx: str | None, plot: str | None) -> None:
+    """Refuse, before any work, a workbook not named .xlsx or a chart not named .png, .pdf or .svg."""
+    from cnplan.compare.plot import plot_format
+
+    if xlsx and not xlsx.lower().endswith(".xlsx"):
+        raise click.UsageError(f"--xlsx {xlsx}: a workbook is named .xlsx")
+    if plot:
+        try:
+            plot_format(plot)
+        except CnplanError as exc:
+            raise click.UsageError(f"--plot {exc}") from None
 
 
 def _plot(long, path: str, indicators: tuple[str, ...], selection) -> None:
@@ -448,7 +502,13 @@ def _plot(long, path: str, indicators: tuple[str, ...], selection) -> None:
     help="List the figures per document, or per genre the extractor found (the table's genre column).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate(gold: str, table: str, docs: str | None, by: str, as_json: bool) -> None:
+@click.option(
+    "--all-docs",
+    is_flag=True,
+    help="Score every gold document, a document without rows in the table counting as all missed "
+    "(default: only the gold documents the table covers).",
+)
+def evaluate(gold: str, table: str, docs: str | None, by: str, as_json: bool, all_docs: bool) -> None:
     """Score an indicator table against a gold file (precision, recall, F1 ...).
 
     GOLD is a JSON Lines file with one annotated quantity per line (see the
@@ -463,9 +523,15 @@ def evaluate(gold: str, table: str, docs: str | None, by: str, as_json: bool) ->
     from cnplan.evaluate import evaluate_files, format_report
 
     try:
-        result = evaluate_files(gold, table, docs, by)
+        result = evaluate_files(gold, table, docs, by, all_docs)
     except (ValueError, KeyError) as exc:
         raise click.ClickException(str(exc)) from None
+    if result["docs_scored"] < result["docs_gold"]:
+        click.echo(
+            f"cnplan: scored {result['docs_scored']} of the {result['docs_gold']} gold documents, those the "
+            "table has rows of (--all-docs scores all)",
+            err=True,
+        )
     if as_json:
         import json
 
@@ -530,7 +596,12 @@ class Progress:
 )
 @JOBS
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Table format."
+    "--format",
+    "fmt",
+    type=click.Choice(BATCH_FORMATS),
+    default="csv",
+    show_default=True,
+    help="Table format.",
 )
 @EXCEL
 @click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
@@ -586,7 +657,9 @@ def batch(
     )
     for path in summary.outputs:
         click.echo(path)
-    if summary.errors:
+    if summary.ok + summary.errors == 0:
+        click.echo(f"cnplan: warning: {NO_DOCUMENTS.format(where=shown(str(in_dir)))}", err=True)
+    if summary.errors or summary.ok + summary.errors == 0:
         sys.exit(1)
 
 

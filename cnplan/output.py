@@ -8,8 +8,10 @@ import hashlib
 import io
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,15 @@ from cnplan.errors import CnplanError
 if TYPE_CHECKING:  # imported where a table is read or an empty parquet written
     import pandas as pd
 
-FORMATS = ("csv", "jsonl", "parquet")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx")
+STREAM_FORMATS = ("csv", "tsv", "jsonl")  # those that can go to stdout
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".json": "jsonl"}
+EXTENSIONS |= {".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
+SUFFIX = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "parquet": ".parquet", "xlsx": ".xlsx"}
+
+
+class UnknownFormat(CnplanError):
+    """An output name whose extension is no table format cnplan writes."""
 
 
 def _umask() -> int:
@@ -49,14 +59,52 @@ def temp_beside(target: Path) -> str:
     return tmp
 
 
+# Names of devices and open descriptors: written in place even when they lead to a regular file
+# (`-o /dev/stdout > out.csv`), for the shell holds that file open and a rename would swap it away.
+STREAM_FOLDERS = ("/dev/", "/proc/")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an output goes: a regular file (or none yet) replaced atomically, or a special file written in place."""
+
+    path: Path
+    in_place: bool  # a device, FIFO or terminal (/dev/null, /dev/stdout): opened and written, never replaced
+
+
+def output_target(path: str | os.PathLike[str]) -> Target:
+    """The real file to write for an output path: links resolved; a special file is written in place.
+
+    A rename only ever replaces a regular file or nothing: `-o link.csv` writes the link's target and
+    keeps the link, `-o /dev/null` writes to the device and leaves its node alone.
+    """
+    given = Path(path)
+    if os.path.abspath(given).startswith(STREAM_FOLDERS):  # /dev/stdout, /dev/fd/3: an open descriptor
+        return Target(given, True)
+    try:
+        mode = os.stat(given).st_mode
+    except FileNotFoundError:  # nothing there yet, or a dangling link: create what the link names
+        return Target(Path(os.path.realpath(given)), False)
+    if stat.S_ISDIR(mode):
+        raise CnplanError(
+            str(given), "is a folder; give a file name (or end the name with / for a file in it)"
+        )
+    if stat.S_ISREG(mode):
+        return Target(Path(os.path.realpath(given)), False)
+    return Target(given, True)
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[str], None]) -> None:
-    """Call write(tmp_path) on a temp file beside path, then rename it over path."""
-    target = Path(path)
-    tmp = temp_beside(target)
+    """Call write(tmp_path) on a temp file beside path, then rename it over path (a special file: in place)."""
+    target = output_target(path)
+    if target.in_place:
+        write(str(target.path))
+        return
+    tmp = temp_beside(target.path)
     try:
         write(tmp)
         os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, target)
+        os.replace(tmp, target.path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -69,37 +117,55 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def format_for(path: str | None, given: str | None) -> str:
-    """The table format: the one given, else the output file's extension, else csv."""
+    """The table format: the one given, else the output file's extension; csv for stdout or no extension.
+
+    An extension that is no table format (`x.xlsx` aside, `x.txt`, `x.docx`) is refused: a table is
+    never written under a name that says it is something else.
+    """
     if given:
         return given
-    if path:
-        ext = Path(path).suffix.lower().lstrip(".")
-        if ext in ("json", "jsonl", "ndjson"):
-            return "jsonl"
-        if ext in FORMATS:
-            return ext
-    return "csv"
+    if not path:
+        return "csv"
+    suffix = Path(path).suffix.lower()
+    if not suffix or not Path(path).stem:  # `out`, `/dev/stdout`, `.hidden`: no extension, csv
+        return "csv"
+    if suffix not in EXTENSIONS:
+        known = ", ".join(SUFFIX.values())
+        raise UnknownFormat(
+            path, f"{suffix} is no table format; end the name with {known} (or give --format)"
+        )
+    return EXTENSIONS[suffix]
+
+
+def output_file(output: str, stem: str, fmt: str | None) -> str:
+    """The file -o names: as given; a name ending in / (or an existing folder) gets `stem` and the format's
+    extension inside it (`-o out/` writes `out/indicators.csv`)."""
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return os.path.join(output, stem + SUFFIX[fmt or "csv"])
+    return output
 
 
 def table_to_string(df: pd.DataFrame, fmt: str) -> str:
-    """Render a table as CSV or JSON Lines text."""
+    """Render a table as CSV, TSV or JSON Lines text."""
     if fmt == "jsonl":
         return df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else ""
-    return df.to_csv(index=False)
+    return df.to_csv(index=False, sep="\t" if fmt == "tsv" else ",")
 
 
 def render_rows(df: pd.DataFrame, fmt: str) -> str:
-    """The rows of a table piece as text to append: CSV without header, or JSON Lines."""
+    """The rows of a table piece as text to append: CSV or TSV without header, or JSON Lines."""
     if not len(df):
         return ""
-    return table_to_string(df, "jsonl") if fmt == "jsonl" else df.to_csv(index=False, header=False)
+    if fmt == "jsonl":
+        return table_to_string(df, "jsonl")
+    return df.to_csv(index=False, header=False, sep="\t" if fmt == "tsv" else ",")
 
 
-def csv_rows(rows: Iterable[Sequence[object]]) -> str:
+def csv_rows(rows: Iterable[Sequence[object]], delimiter: str = ",") -> str:
     """Rows as CSV text without header, as pandas' to_csv writes the same table: None and NaN empty,
     floats in their shortest form, minimal quoting, \n line ends (pandas costs milliseconds a piece)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
+    csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerows(
         [None if isinstance(v, float) and math.isnan(v) else v for v in row] for row in rows
     )
     return buffer.getvalue()
@@ -120,7 +186,7 @@ class TableWriter:
     def __init__(
         self, path: str | os.PathLike[str], columns: list[str], fmt: str = "csv", excel: bool = False
     ):
-        self.target = Path(path)
+        self.target = output_target(path)
         self.columns = columns
         self.fmt = fmt
         self.excel = excel
@@ -130,12 +196,13 @@ class TableWriter:
         self._schema = None
 
     def __enter__(self) -> TableWriter:
-        self._tmp = temp_beside(self.target)
-        if self.fmt != "parquet":
-            encoding = "utf-8-sig" if self.excel and self.fmt == "csv" else "utf-8"
+        self._tmp = str(self.target.path) if self.target.in_place else temp_beside(self.target.path)
+        self._pieces: list[pd.DataFrame] = []  # xlsx: a workbook is written whole, at close
+        if self.fmt in STREAM_FORMATS:
+            encoding = "utf-8-sig" if self.excel and self.fmt in ("csv", "tsv") else "utf-8"
             self._file = open(self._tmp, "w", encoding=encoding, newline="")
-            if self.fmt == "csv":
-                self._file.write(csv_rows([self.columns]))
+            if self.fmt in ("csv", "tsv"):
+                self._file.write(csv_rows([self.columns], "\t" if self.fmt == "tsv" else ","))
         return self
 
     def write(self, df: pd.DataFrame) -> None:
@@ -144,6 +211,8 @@ class TableWriter:
             return
         if self.fmt == "parquet":
             self._write_parquet(df)
+        elif self.fmt == "xlsx":
+            self._pieces.append(df)
         else:
             self._file.write(render_rows(df, self.fmt))
 
@@ -168,6 +237,15 @@ class TableWriter:
         try:
             if self._file is not None:
                 self._file.close()
+            if self.fmt == "xlsx" and exc_type is None:
+                import pandas as pd
+
+                from cnplan.workbook import write_table_workbook
+
+                frame = pd.concat(self._pieces, ignore_index=True) if self._pieces else None
+                write_table_workbook(
+                    frame if frame is not None else pd.DataFrame(columns=self.columns), self._tmp
+                )
             if self.fmt == "parquet" and exc_type is None:
                 if self._parquet is None:
                     import pandas as pd
@@ -175,11 +253,11 @@ class TableWriter:
                     pd.DataFrame(columns=self.columns).to_parquet(self._tmp, index=False)
                 else:
                     self._parquet.close()
-            if exc_type is None:
+            if exc_type is None and not self.target.in_place:
                 os.chmod(self._tmp, FILE_MODE)
-                os.replace(self._tmp, self.target)
+                os.replace(self._tmp, self.target.path)
         finally:
-            if self._tmp and os.path.exists(self._tmp):
+            if self._tmp and not self.target.in_place and os.path.exists(self._tmp):
                 os.unlink(self._tmp)
 
 
@@ -193,8 +271,12 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...] = ()) -> 
             frame = pd.read_parquet(path)
         elif fmt == "jsonl":
             frame = pd.read_json(path, lines=True, dtype=False)
+        elif fmt == "xlsx":  # the sheets of a table written by cnplan, put back together
+            sheets = pd.read_excel(path, sheet_name=None, dtype={"indicator_id": str, "doc": str})
+            frame = pd.concat(sheets.values(), ignore_index=True)
         else:
-            frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"indicator_id": str, "doc": str})
+            sep = "\t" if fmt == "tsv" else ","
+            frame = pd.read_csv(path, encoding="utf-8-sig", sep=sep, dtype={"indicator_id": str, "doc": str})
     except ImportError:
         raise CnplanError(str(path), "reading parquet needs pyarrow: pip install pyarrow") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -113,3 +114,24 @@ def test_extract_to_csv_runs_without_pandas_or_jieba(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert (tmp_path / "out.csv").stat().st_size > 0
+
+
+def test_evaluate_scores_the_gold_documents_the_table_covers(tmp_path):
+    gold = tmp_path / "g.jsonl"
+    rows = [
+        {"doc": "a", "indicator": "高新技术企业", "value": 500, "unit": "家"},
+        {"doc": "b", "indicator": "研发投入", "value": 30, "unit": "亿元"},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    (tmp_path / "a.txt").write_text("全市高新技术企业达到500家。", encoding="utf-8")
+    table = tmp_path / "t.csv"
+    assert CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt"), "-o", str(table)]).exit_code == 0
+    result = CliRunner().invoke(main, ["evaluate", str(gold), str(table), "--json"])
+    assert result.exit_code == 0 and "scored 1 of the 2 gold documents" in result.output
+    assert '"recall": 1.0' in result.output
+    every = CliRunner().invoke(main, ["evaluate", str(gold), str(table), "--json", "--all-docs"])
+    assert '"recall": 0.5' in every.output
+    other = tmp_path / "o.jsonl"
+    other.write_text(json.dumps({**rows[1], "doc": "z"}, ensure_ascii=False), encoding="utf-8")
+    none = CliRunner().invoke(main, ["evaluate", str(other), str(table)])
+    assert none.exit_code == 1 and "shares no document with the gold" in none.output

@@ -124,3 +124,32 @@ def test_a_bad_table_or_catalog_is_one_line(tmp_path):
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["match", str(bad), "--catalog", str(bad)])
     assert result.exit_code == 1 and "missing columns" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, says", [(["--indicator", "NO_SUCH_ID"], "indicator NO_SUCH_ID"), (["--year", "1800"], "year 1800")]
+)
+def test_an_empty_selection_is_one_line_and_exit_1(tmp_path, args, says):
+    table = tmp_path / "t.csv"
+    TABLE.to_csv(table, index=False)
+    # as extract writes it: read back, the empty columns of pandas 3 are strings or floats
+    result = CliRunner().invoke(main, ["compare", str(table), *args, "-o", str(tmp_path / "w.csv")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no figure matches the selection" in result.output and says in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "w.csv").exists()
+    assert wide_figures(long_figures(TABLE, Selection(year=1800))).empty  # the library: an empty table
+
+
+@pytest.mark.parametrize("suffix, magic", [(".pdf", b"%PDF"), (".svg", b"<?xml")])
+def test_plot_in_vector_formats(tmp_path, suffix, magic):
+    path = tmp_path / f"c{suffix}"
+    assert plot_figures(long_figures(TABLE), path, ["hightech_enterprises"]) == ["hightech_enterprises"]
+    assert path.read_bytes()[:5].startswith(magic)
+
+
+@pytest.mark.parametrize("option, name", [("--plot", "c.gif"), ("--plot", "c"), ("--xlsx", "w.csv")])
+def test_a_chart_or_workbook_of_another_kind_is_a_usage_error(tmp_path, option, name):
+    table = tmp_path / "t.csv"
+    TABLE.to_csv(table, index=False)
+    result = CliRunner().invoke(main, ["compare", str(table), option, str(tmp_path / name)])
+    assert result.exit_code == 2 and option in result.output and not (tmp_path / name).exists()

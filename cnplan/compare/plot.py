@@ -10,6 +10,7 @@ from importlib.resources import files
 import pandas as pd
 
 from cnplan.compare.table import Selection, pick_figures
+from cnplan.errors import CnplanError
 from cnplan.output import atomic_write
 
 FONT_FILE = "CnplanSansSC-Regular.otf"
@@ -88,7 +89,7 @@ def plot_figures(
     indicators: Sequence[str] = (),
     selection: Selection = Selection(),
 ) -> list[str]:
-    """Draw one chart per indicator (latest figure per region and kind) into one PNG; the ids drawn."""
+    """Draw one chart per indicator (latest figure per region and kind) into one PNG, PDF or SVG; the ids drawn."""
     from matplotlib.figure import Figure
 
     chosen = list(indicators) or default_indicators(long)
@@ -102,5 +103,19 @@ def plot_figures(
     axes = fig.subplots(len(drawn), 1, squeeze=False)[:, 0]
     for ax, indicator in zip(axes, drawn):
         _one_chart(ax, picked[picked["indicator_id"] == indicator], family)
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
+    kind = plot_format(path)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=120))
     return drawn
+
+
+PLOT_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+
+def plot_format(path: str | os.PathLike[str]) -> str:
+    """The image format of a chart file, from its extension: png, or pdf and svg (vector, for papers)."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in PLOT_FORMATS:
+        raise CnplanError(
+            os.fspath(path), f"a chart is .png, .pdf or .svg, not {suffix or 'a name without one'}"
+        )
+    return PLOT_FORMATS[suffix]

@@ -55,6 +55,14 @@ class Selection:
     indicators: tuple[str, ...] = ()
     latest: bool = False
 
+    def describe(self) -> str:
+        """The selection in words, as the options give it: 'kind target, year 2025, indicator rd_intensity'."""
+        parts = [f"kind {self.kind}"] if self.kind else []
+        parts += [f"year {self.year}"] if self.year is not None else []
+        parts += [f"indicator {', '.join(self.indicators)}"] if self.indicators else []
+        parts += ["latest"] if self.latest else []
+        return ", ".join(parts) or "all figures with an indicator"
+
 
 def _clusters(
     table: pd.DataFrame, crosswalk: dict[tuple[str, str], tuple[str, str, str]] | None, matcher: Matcher
@@ -178,9 +186,9 @@ def wide_figures(
         index.append("kind")
     if not selection.latest and selection.year is None:
         index.append("year")
-    picked = picked.assign(column=picked["indicator"] + " (" + picked["unit"] + ")")
-    if not len(picked):
+    if not len(picked):  # before any string arithmetic: an empty frame's columns may be float (pandas 3)
         return pd.DataFrame(columns=index)
+    picked = picked.assign(column=picked["indicator"].astype(str) + " (" + picked["unit"].astype(str) + ")")
     wide = picked.pivot_table(index=index, columns="column", values="value", aggfunc="last", dropna=False)
     rank = {e.indicator_id: i for i, e in enumerate(load_catalog(matcher.catalog))}
     columns = picked.drop_duplicates("column")

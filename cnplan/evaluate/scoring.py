@@ -302,15 +302,39 @@ def by_group(result: dict[str, Any], pred_rows: list[Row], column: str) -> dict[
     return dict(sorted(groups.items()))
 
 
+def covered_gold(gold_rows: list[Row], pred_rows: list[Row], table: str | Path) -> list[Row]:
+    """The gold rows of the documents the table has rows of; none shared is an error naming both sides."""
+    docs = {p["doc"] for p in pred_rows}
+    kept = [g for g in gold_rows if g["doc"] in docs]
+    if gold_rows and not kept:
+        example_gold = sorted({g["doc"] for g in gold_rows})[0]
+        example_table = sorted(docs)[0] if docs else "no rows at all"
+        raise ValueError(
+            f"{table}: shares no document with the gold (gold doc ids look like {example_gold!r}, "
+            f"the table's like {example_table!r})"
+        )
+    return kept
+
+
 def evaluate_files(
-    gold: str | Path, table: str | Path, docs: str | Path | None = None, by: str = "doc"
+    gold: str | Path,
+    table: str | Path,
+    docs: str | Path | None = None,
+    by: str = "doc",
+    all_docs: bool = False,
 ) -> dict[str, Any]:
     """Score a table file against a gold file; region accuracy from docs (default: GOLD.docs.jsonl).
 
-    With by="genre", the result also holds the figures per genre of the table's genre column.
+    Only the gold documents the table has rows of are scored, unless all_docs (then a document the table
+    lacks counts as all missed); `docs_scored` and `docs_gold` say how many. With by="genre", the result
+    also holds the figures per genre of the table's genre column.
     """
     pred = load_pred(table)
-    result = score(load_gold(gold), pred)
+    gold_rows = load_gold(gold)
+    scored = gold_rows if all_docs else covered_gold(gold_rows, pred, table)
+    result = score(scored, pred)
+    result["docs_gold"] = len({g["doc"] for g in gold_rows})
+    result["docs_scored"] = len({g["doc"] for g in scored})
     if by != "doc":
         result["per_group"] = by_group(result, pred, by)
     gold_path = Path(gold)

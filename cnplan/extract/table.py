@@ -260,9 +260,9 @@ def _extract_file(
 
 
 def render_indicators(rows: list[Indicator], fmt: str) -> str:
-    """A document's rows as text to append to a table: CSV rows (written directly) or JSON Lines."""
-    if fmt == "csv":
-        return csv_rows(r.values() for r in rows)
+    """A document's rows as text to append to a table: CSV or TSV rows (written directly) or JSON Lines."""
+    if fmt in ("csv", "tsv"):
+        return csv_rows((r.values() for r in rows), "\t" if fmt == "tsv" else ",")
     return render_rows(rows_frame(rows), fmt)
 
 
