@@ -241,3 +241,18 @@ def test_output_path_never_escapes(tmp_path, rel):
 def test_not_a_folder_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(CORPUS / GOOD[0]), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_manifest_has_region_code_level_genre_and_year(folder, tmp_path):
+    batch(folder, tmp_path / "out", jobs=1)
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv", dtype=str, keep_default_na=False)
+    assert list(manifest.columns[8:12]) == ["region_code", "region_level", "genre", "doc_year"]
+    nantong = manifest.set_index("doc").loc["plans/sub/nantong_gwr_2024_excerpt"]
+    assert (nantong["region"], nantong["region_code"], nantong["region_level"]) == (
+        "南通市",
+        "320600",
+        "prefecture",
+    )
+    assert (nantong["genre"], nantong["doc_year"]) == ("gwr", "2024")
+    rows = pd.read_csv(tmp_path / "out" / "indicators.csv", dtype=str)
+    assert list(rows.columns[-2:]) == ["region_code", "region_level"]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cnplan
 from cnplan.extract import context
 from cnplan.extract.numbers import parse_number
 from cnplan.extract.quantities import find_quantities
@@ -390,3 +391,24 @@ def test_amount_named_by_the_noun_after_it(sentence, value, name):
 )
 def test_bare_multiplier_unit(text, found):
     assert [(q.value, q.unit) for q in find_quantities(text)] == found
+
+
+@pytest.mark.parametrize(
+    "text, name, code, level",
+    [
+        ("南通市人民政府工作报告\n我市高新技术企业达到500家。", "南通市", "320600", "prefecture"),
+        ("河南省政府工作报告\n全省生产总值增长5%。", "河南省", "410000", "province"),
+        ("海拉尔区政府工作报告\n全区新建学校3所。", "海拉尔区", "150702", "county"),
+        ("香港特别行政区财政预算案\n本港经济增长3%。", "香港特别行政区", "810000", "province"),
+        ("吉林市政府工作报告\n我市新增企业50家。", "吉林市", "220200", "prefecture"),  # not 吉林省
+        ("某市政府工作报告\n我市新增企业50家。", "", "", ""),  # near miss: masked, no region
+    ],
+)
+def test_region_code_and_level(text, name, code, level):
+    from cnplan.extract.region import detect_division, region_level
+
+    division = detect_division(text)
+    assert (division.name if division else "", division.adcode if division else "") == (name, code)
+    assert region_level(division) == level
+    rows = cnplan.extract(text, "d") if name else []
+    assert all((r.region, r.region_code, r.region_level) == (name, code, level) for r in rows)

@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cnplan import __version__
+from cnplan.extract.table import COLUMNS
 from cnplan.match.matcher import Matcher
 from cnplan.read import MAX_SIZE, display, doc_ids, is_supported, iter_files
 
@@ -79,6 +80,7 @@ def fingerprint(matcher: Matcher = Matcher()) -> str:
     """A hash of cnplan's version, lexicons and matching options: results cached under another
     fingerprint are redone."""
     h = hashlib.sha256(__version__.encode())
+    h.update(",".join(COLUMNS).encode())  # a state of rows with other columns is redone
     h.update(repr(matcher.min_score).encode())
     if matcher.catalog is not None:
         h.update(Path(matcher.catalog).read_bytes())

@@ -24,7 +24,8 @@ from cnplan.batch.plan import Task, plan
 from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, values_frame
-from cnplan.extract.region import detect_region
+from cnplan.extract.context import part_context
+from cnplan.extract.region import detect_division, region_level
 from cnplan.extract.table import warm_up
 from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
@@ -41,6 +42,10 @@ MANIFEST_COLUMNS = [
     "format",
     "script",
     "region",
+    "region_code",
+    "region_level",
+    "genre",
+    "doc_year",
     "rows",
     "status",
     "error",
@@ -61,6 +66,10 @@ class Record:
     format: str = ""
     script: str = ""
     region: str = ""
+    region_code: str = ""
+    region_level: str = ""
+    genre: str = ""
+    doc_year: int | None = None
     rows: int = 0
     status: str = "ok"
     error: str = ""
@@ -102,10 +111,20 @@ def _load_state(path: Path) -> dict | None:
         return None
 
 
-def _region_of(rows: list, text: str) -> str:
-    """The region(s) a document's rows name, else the one its text speaks for."""
-    regions = list(dict.fromkeys(r.region for r in rows if r.region))
-    return "|".join(regions) if regions else detect_region(text)
+def _about(rows: list, text: str) -> tuple[str, str, str, str, int | None]:
+    """Region, region code, level, genre and year of a document: those its rows name (several joined by |),
+    else those its text gives."""
+    regions = list(dict.fromkeys((r.region, r.region_code, r.region_level) for r in rows if r.region))
+    if not regions:
+        division = detect_division(text)
+        regions = [(division.name, division.adcode, region_level(division))] if division else [("", "", "")]
+    genres = list(dict.fromkeys(r.genre for r in rows if r.genre))
+    years = list(dict.fromkeys(r.doc_year for r in rows if r.doc_year is not None))
+    if not rows:
+        context = part_context(text)
+        genres, years = [context.genre] if context.genre else [], [context.year] if context.year else []
+    name, code, level = ("|".join(column) for column in zip(*regions))
+    return name, code, level, "|".join(genres), years[0] if len(years) == 1 else None
 
 
 def process(task: Task) -> Record:
@@ -153,7 +172,9 @@ def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record
     record.encoding = document.encoding
     record.format = document.format
     record.script = norm.script
-    record.region = _region_of(rows, norm.text)
+    record.region, record.region_code, record.region_level, record.genre, record.doc_year = _about(
+        rows, norm.text
+    )
     record.rows = len(rows)
     record.normalized = Path(os.path.relpath(task.normalized, task.out_dir)).as_posix()
     values = [list(r.values()) for r in rows]
@@ -209,7 +230,7 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
                 terms.write(pd.DataFrame(saved["terms"], columns=TERM_COLUMNS))
     manifest = pd.DataFrame(
         [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
-    )
+    ).astype({"doc_year": "Int64"})  # 2024, not 2024.0, beside files without a year
     write_table(manifest, out / names["manifest"], "csv", excel)
 
 

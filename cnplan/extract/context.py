@@ -14,7 +14,7 @@ from functools import cache
 import regex
 
 from cnplan import lexicon
-from cnplan.extract.region import detect_region, gazetteer
+from cnplan.extract.region import detect_division, gazetteer, region_level
 from cnplan.extract.timing import TimeExpr, period_in, roc_year
 from cnplan.marks import HEADING_MARKER
 
@@ -55,6 +55,8 @@ class PartContext:
     taiwan: bool
     defaults: GenreDefaults | None = None  # what the genre implies (genre_defaults.csv)
     region: str = ""
+    region_code: str = ""  # GB/T 2260 of the region (Taiwan 71, Hong Kong 81, Macao 82)
+    region_level: str = ""  # province, prefecture or county
 
     @property
     def implied(self) -> GenreDefaults:
@@ -187,9 +189,17 @@ def part_context(text: str) -> PartContext:
     """Genre, year, plan period, script origin and region of an article."""
     genre = detect_genre(text) or _genre_of_review(text)
     year = detect_year(text, genre)
-    region = detect_region(text)
+    division = detect_division(text)
+    region = division.name if division else ""
     return PartContext(
-        genre, year, period_in(title_of(text)), _is_taiwan(region, text), genre_defaults(genre), region
+        genre,
+        year,
+        period_in(title_of(text)),
+        _is_taiwan(region, text),
+        genre_defaults(genre),
+        region,
+        division.adcode if division else "",
+        region_level(division),
     )
 
 

@@ -178,6 +178,21 @@ def _as_self(name: str, division: Division, self_suffix: str) -> Division:
 
 def detect_region(text: str, min_score: float = 3.0) -> str:
     """Full official name of the region a text speaks for, or '' when unclear or masked."""
+    division = detect_division(text, min_score)
+    return division.name if division else ""
+
+
+# The gazetteer's levels as researchers name them (GB/T 2260: 省级, 地级, 县级).
+LEVEL_NAMES = {"province": "province", "city": "prefecture", "county": "county"}
+
+
+def region_level(division: Division | None) -> str:
+    """province, prefecture or county; '' for no division."""
+    return LEVEL_NAMES.get(division.level, division.level) if division else ""
+
+
+def detect_division(text: str, min_score: float = 3.0) -> Division | None:
+    """The division (name, GB/T 2260 code, level) a text speaks for, or None when unclear or masked."""
     scores: dict[Division, float] = defaultdict(float)
     self_suffix = _self_suffix(text)
     by_name = _names()[0]
@@ -194,11 +209,11 @@ def detect_region(text: str, min_score: float = 3.0) -> str:
             weight += 2
         scores[d] += weight
     if not scores:
-        return ""
+        return None
     for d in scores:
         if self_suffix and (d.suffix == self_suffix or (self_suffix == "区" and d.name.endswith("自治区"))):
             scores[d] *= 1.5
     best = max(scores, key=lambda d: (scores[d], -LEVEL_RANK[d.level]))
     if scores[best] < min_score or (MASKED.search(text) and scores[best] < 2 * min_score):
-        return ""
-    return best.name
+        return None
+    return best

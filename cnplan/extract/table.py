@@ -57,6 +57,8 @@ class Indicator:
     genre: str = ""  # after the spec's columns: the genre and the year the document is written for
     doc_year: int | None = None
     binding: str = ""  # 约束性 or 预期性, where the table or the text says so
+    region_code: str = ""  # GB/T 2260 code of region (a string: 110000, 710100), for a merge with yearbooks
+    region_level: str = ""  # province, prefecture or county
 
     def values(self) -> tuple:
         """The row's values in column order (a shallow, fast asdict)."""
@@ -152,6 +154,8 @@ def extract_part(doc: str, norm: NormalizedText, part: Part) -> list[Indicator]:
                     genre=ctx.genre,
                     doc_year=ctx.year,
                     binding=binding,
+                    region_code=ctx.region_code,
+                    region_level=ctx.region_level,
                 )
             )
             previous = name
