@@ -643,7 +643,16 @@ def batch(
     progress = Progress(live=sys.stderr.isatty())
     try:
         summary = run_batch(
-            in_dir, out_dir, jobs, fmt, excel, force, on_record=progress, matcher=matcher, max_size=max_size
+            in_dir,
+            out_dir,
+            jobs,
+            fmt,
+            excel,
+            force,
+            on_record=progress,
+            matcher=matcher,
+            max_size=max_size,
+            command=["cnplan", *sys.argv[1:]],
         )
     except KeyboardInterrupt:
         click.echo("\ncnplan: interrupted; run the same command again to resume", err=True)
@@ -661,6 +670,29 @@ def batch(
         click.echo(f"cnplan: warning: {NO_DOCUMENTS.format(where=shown(str(in_dir)))}", err=True)
     if summary.errors or summary.ok + summary.errors == 0:
         sys.exit(1)
+
+
+@main.command()
+@table_options
+@click.option(
+    "--table",
+    type=click.Choice(("indicators", "manifest", "terms")),
+    help="Only the columns of this table (default: all).",
+)
+def codebook(output: str | None, fmt: str | None, excel: bool, table: str | None) -> None:
+    """List every column cnplan writes: its table, type and meaning, labelled in Chinese and English.
+
+    A batch writes the same list as codebook.csv beside its tables.
+
+    \b
+    Example:
+      cnplan codebook
+      cnplan codebook --table indicators -o codebook.xlsx
+    """
+    from cnplan.codebook import codebook_frame
+
+    output, fmt = _table_target(output, fmt, "codebook")
+    _emit_table(codebook_frame(table), output, fmt, excel)
 
 
 def _need_pyarrow() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from cnplan.batch.plan import Task, plan
+from cnplan.codebook import codebook_frame
 from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
 from cnplan.extract import COLUMNS, extract_normalized, values_frame
@@ -31,6 +32,7 @@ from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
 from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
+from cnplan.provenance import provenance, provenance_json
 from cnplan.read import MAX_SIZE, detect_format, display, file_bytes, read_bytes
 
 MANIFEST_COLUMNS = [
@@ -52,6 +54,7 @@ MANIFEST_COLUMNS = [
     "normalized",
 ]
 EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
+PROVENANCE_FILE = "cnplan.json"
 
 
 @dataclass
@@ -207,10 +210,16 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
 def output_names(fmt: str) -> dict[str, str]:
     """File names of the batch tables for a format."""
     ext = EXTENSIONS[fmt]
-    return {"indicators": f"indicators{ext}", "terms": f"terms{ext}", "manifest": "manifest.csv"}
+    return {
+        "indicators": f"indicators{ext}",
+        "terms": f"terms{ext}",
+        "manifest": "manifest.csv",
+        "codebook": "codebook.csv",
+        "provenance": PROVENANCE_FILE,
+    }
 
 
-def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
+def _assemble(records: list[Record], out: Path, fmt: str, excel: bool, matcher: Matcher) -> None:
     """Write indicators and terms from the state files of the ok records, in path order, atomically."""
     names = output_names(fmt)
     ok = [r for r in records if r.status == "ok"]
@@ -231,7 +240,14 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool) -> None:
     manifest = pd.DataFrame(
         [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
     ).astype({"doc_year": "Int64"})  # 2024, not 2024.0, beside files without a year
+    made = provenance(matcher)
+    manifest = manifest.assign(
+        cnplan_version=made["cnplan_version"],
+        catalog_sha256=made["catalog_sha256"],
+        min_score=made["min_score"],
+    )
     write_table(manifest, out / names["manifest"], "csv", excel)
+    write_table(codebook_frame(), out / names["codebook"], "csv", excel)
 
 
 def _prune(out: Path, records: list[Record]) -> None:
@@ -270,8 +286,10 @@ def batch(
     on_record: Callable[[Record, int, int, int], None] | None = None,
     matcher: Matcher = Matcher(),
     max_size: int = MAX_SIZE,
+    command: list[str] | None = None,
 ) -> Summary:
-    """Turn a folder tree into indicators, terms, normalized texts and a manifest under out_dir.
+    """Turn a folder tree into indicators, terms, normalized texts, a manifest, a codebook and cnplan.json
+    (provenance: version, catalog, --min-score, date and ``command``) under out_dir.
 
     ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes. Files over
     max_size bytes are error rows, refused unread.
@@ -292,7 +310,8 @@ def batch(
         if on_record:
             on_record(record, done, len(tasks), total_bytes)
     ordered = [records[i] for i in range(len(tasks))]
-    _assemble(ordered, out, fmt, excel)
+    _assemble(ordered, out, fmt, excel, matcher)
+    atomic_write_text(out / PROVENANCE_FILE, provenance_json(provenance(matcher, command)))
     _prune(out, ordered)
     return Summary(
         files=len(ordered),
