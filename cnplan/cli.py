@@ -83,10 +83,10 @@ def _table_target(output: str | None, fmt: str | None, stem: str) -> tuple[str |
     return output, fmt
 
 
-def _emit_table(df, output: str | None, fmt: str, excel: bool) -> None:
+def _emit_table(df, output: str | None, fmt: str, excel: bool, labels: dict[str, str] | None = None) -> None:
     """Write a table to a file (atomically) or to stdout; output and fmt come from _table_target."""
     if output:
-        write_table(df, output, fmt, excel)
+        write_table(df, output, fmt, excel, labels)
     else:
         click.echo(table_to_string(df, fmt), nl=False)
 
@@ -127,7 +127,7 @@ MAX_SIZE_OPTION = click.option(
 
 
 OUTPUT_HELP = (
-    "Output table: .csv, .tsv, .jsonl, .parquet or .xlsx, by its extension; a name ending in / is a folder "
+    "Output table: .csv, .tsv, .jsonl, .parquet, .xlsx or .dta (Stata), by its extension; a name ending in / is a folder "
     "to write into (stdout when absent)."
 )
 
@@ -273,7 +273,7 @@ def _emit_rows(
     max_size: int,
 ) -> None:
     """Stream the indicator rows to a file (written atomically at the end) or to stdout."""
-    if fmt in ("parquet", "xlsx"):
+    if fmt in ("parquet", "xlsx", "dta"):
         with TableWriter(output, COLUMNS, fmt) as writer:
             for df in iter_frames(paths, failures, jobs, matcher=matcher, max_size=max_size):
                 writer.write(df)
@@ -389,6 +389,12 @@ def match(
 @click.option("--latest", is_flag=True, help="One row per region: each indicator's latest figure.")
 @click.option("--long", "long_form", is_flag=True, help="Long form: one row per figure, with its sentence.")
 @click.option(
+    "--columns",
+    type=click.Choice(("name", "id")),
+    help="Head the wide table's columns with the indicator's name and unit, or its id (rd_intensity: "
+    "safe names for Stata and R)  [default: name; id for .dta]",
+)
+@click.option(
     "--xlsx", type=click.Path(dir_okay=False), help="Also write an Excel workbook (sheet per kind)."
 )
 @click.option(
@@ -412,6 +418,7 @@ def compare(
     indicators: tuple[str, ...],
     latest: bool,
     long_form: bool,
+    columns: str | None,
     xlsx: str | None,
     plot: str | None,
     crosswalk: str | None,
@@ -430,9 +437,11 @@ def compare(
     Example:
       cnplan compare indicators.csv -o compare.csv
       cnplan compare indicators.csv --kind target --year 2025 -o targets.csv
+      cnplan compare indicators.csv --long -o panel.dta
       cnplan compare indicators.csv --latest --xlsx compare.xlsx --plot rd.png --indicator rd_intensity
     """
     from cnplan.compare import Selection, compare_tables, wide_figures
+    from cnplan.compare.table import column_labels
 
     output, fmt = _table_target(output, fmt, "compare")
     _check_extra_outputs(xlsx, plot)
@@ -446,7 +455,12 @@ def compare(
         raise click.ClickException(
             f"no figure matches the selection ({selection.describe()}); nothing written"
         )
-    _emit_table(long if long_form else wide_figures(long, selection, matcher), output, fmt, excel)
+    if long_form:
+        _emit_table(long, output, fmt, excel)
+    else:
+        style = columns or ("id" if fmt == "dta" else "name")
+        labels = column_labels(long, matcher) if style == "id" else None
+        _emit_table(wide_figures(long, selection, matcher, style), output, fmt, excel, labels)
     if xlsx:
         from cnplan.compare.excel import write_workbook
 

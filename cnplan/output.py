@@ -20,11 +20,19 @@ from cnplan.errors import CnplanError
 if TYPE_CHECKING:  # imported where a table is read or an empty parquet written
     import pandas as pd
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "dta")
 STREAM_FORMATS = ("csv", "tsv", "jsonl")  # those that can go to stdout
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".json": "jsonl"}
-EXTENSIONS |= {".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
-SUFFIX = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "parquet": ".parquet", "xlsx": ".xlsx"}
+EXTENSIONS |= {".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".dta": "dta"}
+SUFFIX = {
+    "csv": ".csv",
+    "tsv": ".tsv",
+    "jsonl": ".jsonl",
+    "parquet": ".parquet",
+    "xlsx": ".xlsx",
+    "dta": ".dta",
+}
+WHOLE_FORMATS = ("xlsx", "dta")  # written whole at close, from the pieces kept in memory
 
 
 class UnknownFormat(CnplanError):
@@ -171,9 +179,12 @@ def csv_rows(rows: Iterable[Sequence[object]], delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
-def write_table(df: pd.DataFrame, path: str, fmt: str = "csv", excel: bool = False) -> None:
-    """Write a table atomically as csv (with a BOM for Excel if asked), jsonl or parquet."""
-    with TableWriter(path, list(df.columns), fmt, excel) as writer:
+def write_table(
+    df: pd.DataFrame, path: str, fmt: str = "csv", excel: bool = False, labels: dict[str, str] | None = None
+) -> None:
+    """Write a table atomically as csv (with a BOM for Excel if asked), tsv, jsonl, parquet, xlsx or dta
+    (`labels`: Stata variable labels of columns the codebook does not know)."""
+    with TableWriter(path, list(df.columns), fmt, excel, labels) as writer:
         writer.write(df)
 
 
@@ -184,8 +195,14 @@ class TableWriter:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], columns: list[str], fmt: str = "csv", excel: bool = False
+        self,
+        path: str | os.PathLike[str],
+        columns: list[str],
+        fmt: str = "csv",
+        excel: bool = False,
+        labels: dict[str, str] | None = None,
     ):
+        self.labels = labels
         self.target = output_target(path)
         self.columns = columns
         self.fmt = fmt
@@ -197,7 +214,7 @@ class TableWriter:
 
     def __enter__(self) -> TableWriter:
         self._tmp = str(self.target.path) if self.target.in_place else temp_beside(self.target.path)
-        self._pieces: list[pd.DataFrame] = []  # xlsx: a workbook is written whole, at close
+        self._pieces: list[pd.DataFrame] = []  # xlsx, dta: written whole, at close
         if self.fmt in STREAM_FORMATS:
             encoding = "utf-8-sig" if self.excel and self.fmt in ("csv", "tsv") else "utf-8"
             self._file = open(self._tmp, "w", encoding=encoding, newline="")
@@ -211,7 +228,7 @@ class TableWriter:
             return
         if self.fmt == "parquet":
             self._write_parquet(df)
-        elif self.fmt == "xlsx":
+        elif self.fmt in WHOLE_FORMATS:
             self._pieces.append(df)
         else:
             self._file.write(render_rows(df, self.fmt))
@@ -219,6 +236,21 @@ class TableWriter:
     def write_text(self, text: str) -> None:
         """Append rows already rendered by render_rows (csv and jsonl only)."""
         self._file.write(text)
+
+    def _write_whole(self) -> None:
+        """Write the kept pieces as one workbook or one Stata file."""
+        import pandas as pd
+
+        pieces = self._pieces
+        frame = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=self.columns)
+        if self.fmt == "xlsx":
+            from cnplan.workbook import write_table_workbook
+
+            write_table_workbook(frame, self._tmp)
+        else:
+            from cnplan.stata import write_dta
+
+            write_dta(frame, self._tmp, self.labels)
 
     def _write_parquet(self, df: pd.DataFrame) -> None:
         """Append to the Parquet file, fixing its schema from the first piece."""
@@ -237,15 +269,8 @@ class TableWriter:
         try:
             if self._file is not None:
                 self._file.close()
-            if self.fmt == "xlsx" and exc_type is None:
-                import pandas as pd
-
-                from cnplan.workbook import write_table_workbook
-
-                frame = pd.concat(self._pieces, ignore_index=True) if self._pieces else None
-                write_table_workbook(
-                    frame if frame is not None else pd.DataFrame(columns=self.columns), self._tmp
-                )
+            if self.fmt in WHOLE_FORMATS and exc_type is None:
+                self._write_whole()
             if self.fmt == "parquet" and exc_type is None:
                 if self._parquet is None:
                     import pandas as pd
@@ -271,12 +296,15 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...] = ()) -> 
             frame = pd.read_parquet(path)
         elif fmt == "jsonl":
             frame = pd.read_json(path, lines=True, dtype=False)
+        elif fmt == "dta":
+            frame = pd.read_stata(path)
         elif fmt == "xlsx":  # the sheets of a table written by cnplan, put back together
-            sheets = pd.read_excel(path, sheet_name=None, dtype={"indicator_id": str, "doc": str})
+            sheets = pd.read_excel(path, sheet_name=None, dtype={c: str for c in TEXT_COLUMNS})
             frame = pd.concat(sheets.values(), ignore_index=True)
         else:
             sep = "\t" if fmt == "tsv" else ","
-            frame = pd.read_csv(path, encoding="utf-8-sig", sep=sep, dtype={"indicator_id": str, "doc": str})
+            text = {c: str for c in TEXT_COLUMNS}
+            frame = pd.read_csv(path, encoding="utf-8-sig", sep=sep, dtype=text)
     except ImportError:
         raise CnplanError(str(path), "reading parquet needs pyarrow: pip install pyarrow") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -284,4 +312,40 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...] = ()) -> 
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise CnplanError(str(path), f"not an indicator table: no {', '.join(missing)} column")
-    return frame
+    return restore_dtypes(frame)
+
+
+INTEGER_COLUMNS = (
+    "year",
+    "doc_year",
+    "part",
+    "sentence_no",
+    "char_start",
+    "char_end",
+    "rows",
+    "size",
+    "count",
+)
+TEXT_COLUMNS = ("region_code", "indicator_id", "doc")  # codes keep their leading zeros, ids stay text
+
+
+def restore_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read back with the types cnplan wrote: years and counts as Int64 (no 2024.0), codes as text."""
+    out = frame.copy()
+    for column in INTEGER_COLUMNS:
+        if column in out.columns:
+            with contextlib.suppress(TypeError, ValueError):
+                out[column] = out[column].astype("Float64").astype("Int64")
+    for column in TEXT_COLUMNS:
+        if column in out.columns:
+            out[column] = out[column].map(_code_text).astype("string")
+    return out
+
+
+def _code_text(value: object) -> object:
+    """A code as text: 320600.0 read as a number becomes '320600'; missing stays missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -50,7 +50,7 @@ def test_long_figures_are_in_the_catalog_unit():
 
 def test_wide_one_row_per_region_kind_year_last_stated_wins():
     wide = wide_figures(long_figures(TABLE))
-    assert list(wide.columns[:3]) == ["region", "kind", "year"]
+    assert list(wide.columns[:4]) == ["region", "region_code", "kind", "year"]
     row = wide[(wide["region"] == "乙市") & (wide["year"] == 2023)]
     assert row["高新技术企业 (家)"].item() == 125.0
 
@@ -58,7 +58,7 @@ def test_wide_one_row_per_region_kind_year_last_stated_wins():
 def test_latest_and_kind_selection():
     selection = Selection(kind="actual", latest=True)
     wide = wide_figures(long_figures(TABLE, selection), selection).set_index("region")
-    assert list(wide.columns) == ["研发经费支出 (亿元)", "高新技术企业 (家)"]
+    assert list(wide.columns) == ["region_code", "研发经费支出 (亿元)", "高新技术企业 (家)"]
     assert wide.loc["甲市", "研发经费支出 (亿元)"] == pytest.approx(1.2)
     assert pd.isna(wide.loc["甲市", "高新技术企业 (家)"])  # only a target there
 

@@ -28,6 +28,7 @@ NEEDED = (
     "sentence",
 )
 LONG_COLUMNS = [
+    "region_code",
     "region",
     "kind",
     "year",
@@ -103,7 +104,17 @@ def _in_unit(value: float, value_base: float, unit_base: str, written: str, unit
 def _clean(table: pd.DataFrame) -> pd.DataFrame:
     """The columns compare reads, with text columns as text and the year as a nullable integer."""
     frame = table.copy()
-    for column in ("indicator_id", "comparator", "unit", "unit_base", "indicator", "region", "kind", "doc"):
+    for column in (
+        "indicator_id",
+        "comparator",
+        "unit",
+        "unit_base",
+        "indicator",
+        "region",
+        "region_code",
+        "kind",
+        "doc",
+    ):
         if column not in frame.columns:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype(str)
@@ -112,6 +123,11 @@ def _clean(table: pd.DataFrame) -> pd.DataFrame:
     frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     frame["region"] = frame["region"].replace("", UNKNOWN_REGION)
     return frame
+
+
+def _code(value: str) -> str:
+    """A region code as text, whether the table was read as text or as numbers (320600.0)."""
+    return value[:-2] if value.endswith(".0") else value
 
 
 def long_figures(
@@ -133,6 +149,7 @@ def long_figures(
     frame = frame[keep.fillna(False)]
     out = pd.DataFrame(
         {
+            "region_code": frame["region_code"].map(_code),
             "region": frame["region"],
             "kind": frame["kind"],
             "year": frame["year"],
@@ -174,10 +191,33 @@ def pick_figures(long: pd.DataFrame, selection: Selection = Selection()) -> pd.D
     return ordered.drop_duplicates(keys, keep="last").drop(columns="_year")
 
 
+COLUMN_STYLES = ("name", "id")
+
+
+def column_labels(long: pd.DataFrame, matcher: Matcher = Matcher()) -> dict[str, str]:
+    """Per wide column headed by id, its label: the Chinese and English indicator names and the unit."""
+    labels = {}
+    for indicator_id, unit in long[["indicator_id", "unit"]].drop_duplicates().itertuples(index=False):
+        entry = entry_of(indicator_id, matcher.catalog)
+        name = f"{entry.name_zh} {entry.name_en}" if entry else indicator_id
+        labels[_id_column(indicator_id, unit, long)] = f"{name} ({unit})"
+    return labels
+
+
+def _id_column(indicator_id: str, unit: str, long: pd.DataFrame) -> str:
+    """The id heading of a column: the id, and its unit's place when one indicator comes in several units."""
+    units = sorted(set(long.loc[long["indicator_id"] == indicator_id, "unit"]))
+    return indicator_id if len(units) == 1 else f"{indicator_id}_{units.index(unit) + 1}"
+
+
 def wide_figures(
-    long: pd.DataFrame, selection: Selection = Selection(), matcher: Matcher = Matcher()
+    long: pd.DataFrame,
+    selection: Selection = Selection(),
+    matcher: Matcher = Matcher(),
+    columns: str = "name",
 ) -> pd.DataFrame:
-    """One row per region (and kind and year), one column per indicator, headed with its unit."""
+    """One row per region (and kind and year), one column per indicator, headed with its name and unit
+    (`columns="name"`) or with its id (`"id"`: safe names for Stata and R; see column_labels)."""
     if selection.kind:
         long = long[long["kind"] == selection.kind]
     picked = pick_figures(long, selection)
@@ -188,7 +228,13 @@ def wide_figures(
         index.append("year")
     if not len(picked):  # before any string arithmetic: an empty frame's columns may be float (pandas 3)
         return pd.DataFrame(columns=index)
-    picked = picked.assign(column=picked["indicator"].astype(str) + " (" + picked["unit"].astype(str) + ")")
+    if columns == "id":
+        heads = [_id_column(i, u, long) for i, u in zip(picked["indicator_id"], picked["unit"])]
+        picked = picked.assign(column=heads)
+    else:
+        picked = picked.assign(
+            column=picked["indicator"].astype(str) + " (" + picked["unit"].astype(str) + ")"
+        )
     wide = picked.pivot_table(index=index, columns="column", values="value", aggfunc="last", dropna=False)
     rank = {e.indicator_id: i for i, e in enumerate(load_catalog(matcher.catalog))}
     columns = picked.drop_duplicates("column")
@@ -196,6 +242,8 @@ def wide_figures(
     order = columns.sort_values(["_rank", "indicator_id", "unit"])["column"].tolist()
     wide = wide.reindex(columns=order).dropna(how="all").reset_index()
     wide.columns.name = None
+    codes = picked.drop_duplicates("region").set_index("region")["region_code"]
+    wide.insert(1, "region_code", wide["region"].map(codes).fillna(""))
     return wide
 
 
