@@ -83,3 +83,25 @@ def test_read_table_restores_types(table):
 )
 def test_stata_names(name, safe):
     assert stata_name(name, set()) == safe
+
+
+def test_the_python_api_takes_a_path_a_str_or_a_list(tmp_path, table):
+    from pathlib import Path
+
+    import cnplan
+
+    doc = tmp_path / "a.txt"
+    one = cnplan.extract_frame(str(doc))
+    assert one.equals(cnplan.extract_frame(Path(doc))) and one.equals(cnplan.extract_frame([doc]))
+    assert [r.value for r in cnplan.extract(Path(doc))] == [500, 3]  # a Path is a file
+    assert cnplan.extract(str(doc)) == []  # a str is text: its own name holds no quantity
+    assert [r.value for r in cnplan.extract_text(REPORT, "a")] == [500, 3]
+    wide = cnplan.compare_frame(table, columns="id")
+    assert "rd_intensity" in wide.columns and wide.equals(
+        cnplan.compare_frame(cnplan.read_table(table), columns="id")
+    )
+    panel = cnplan.compare_frame([table], long=True)
+    assert panel["region_code"].unique().tolist() == ["320600"]
+    crosswalk = cnplan.crosswalk_frame(table)
+    assert "hightech_enterprises" in set(crosswalk["cluster"])
+    assert str(cnplan.read_table(table)["year"].dtype) == "Int64"

@@ -247,6 +247,29 @@ def wide_figures(
     return wide
 
 
+def compare_frame(
+    tables,
+    kind: str | None = None,
+    year: int | None = None,
+    indicators: Sequence[str] = (),
+    latest: bool = False,
+    long: bool = False,
+    columns: str = "name",
+    crosswalk: str | os.PathLike[str] | None = None,
+    matcher: Matcher = Matcher(),
+) -> pd.DataFrame:
+    """Regions side by side (or, with long=True, the tidy panel) from indicator tables: files or DataFrames,
+    one or a list; as `cnplan compare` writes them."""
+    if isinstance(tables, (str, os.PathLike, pd.DataFrame)):
+        tables = [tables]
+    frames = [t if isinstance(t, pd.DataFrame) else read_table(t, NEEDED) for t in tables]
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    selection = Selection(kind, year, tuple(indicators), latest)
+    clusters = cluster_map(read_crosswalk(crosswalk)) if crosswalk else None
+    figures = long_figures(table, selection, clusters, matcher)
+    return figures if long else wide_figures(figures, selection, matcher, columns)
+
+
 def compare_tables(
     paths: Sequence[str | os.PathLike[str]],
     selection: Selection = Selection(),

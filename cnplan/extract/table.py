@@ -194,15 +194,23 @@ def assign_indicators(rows: list[Indicator], matcher: Matcher) -> None:
 
 
 def extract(
-    document: Document | str, doc: str | None = None, matcher: Matcher | None = Matcher()
+    document: Document | os.PathLike[str] | str, doc: str | None = None, matcher: Matcher | None = Matcher()
 ) -> list[Indicator]:
-    """Every quantity of a document (a Document or raw text) as typed rows."""
+    """Every quantity of a document as typed rows: a Document, a file given as a Path, or text given as a str.
+
+    Nothing is guessed: a str is always text (`extract_text`), a file is a Path (or `read()` first).
+    """
+    if isinstance(document, os.PathLike):
+        document = read(document)
     if isinstance(document, Document):
-        text = document.text
         doc = doc if doc is not None else os.path.splitext(os.path.basename(document.path))[0]
-    else:
-        text = document
-    return extract_normalized(normalize(text), doc or "", matcher)
+        return extract_text(document.text, doc, matcher)
+    return extract_text(document, doc or "", matcher)
+
+
+def extract_text(text: str, doc: str = "", matcher: Matcher | None = Matcher()) -> list[Indicator]:
+    """Every quantity of a text (not a file name) as typed rows."""
+    return extract_normalized(normalize(text), doc, matcher)
 
 
 def rows_frame(rows: Iterable[Indicator]) -> pd.DataFrame:
@@ -224,14 +232,17 @@ def values_frame(values: list) -> pd.DataFrame:
 
 
 def extract_frame(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     on_error: Callable[[CnplanError], None] | None = None,
     jobs: int = 1,
     matcher: Matcher | None = Matcher(),
     max_size: int = MAX_SIZE,
 ) -> pd.DataFrame:
-    """The indicator table of every document under the paths (folders recursively) as a DataFrame."""
+    """The indicator table of every document under a path or paths (folders recursively) as a DataFrame."""
     import pandas as pd
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
 
     frames = list(iter_frames(paths, on_error, jobs, matcher=matcher, max_size=max_size))
     if not frames:
