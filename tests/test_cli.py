@@ -135,3 +135,57 @@ def test_evaluate_scores_the_gold_documents_the_table_covers(tmp_path):
     other.write_text(json.dumps({**rows[1], "doc": "z"}, ensure_ascii=False), encoding="utf-8")
     none = CliRunner().invoke(main, ["evaluate", str(other), str(table)])
     assert none.exit_code == 1 and "shares no document with the gold" in none.output
+
+
+def test_python_m_cnplan():
+    proc = subprocess.run([sys.executable, "-m", "cnplan", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_extract_ends_with_a_summary_line_and_quiet_drops_it(tmp_path):
+    out = tmp_path / "x.csv"
+    result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("cnplan: ") and " files, " in last and " rows, 0 errors, " in last
+    quiet = CliRunner().invoke(main, ["-q", "extract", str(CORPUS), "-o", str(out), "-j", "1"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_quiet_keeps_errors_and_drops_warnings(tmp_path):
+    (tmp_path / "a.txt").write_bytes("全市企业达到500家。".encode() * 10 + b"\xff")
+    (tmp_path / "b.txt").write_bytes(b"")
+    result = CliRunner().invoke(main, ["-q", "extract", str(tmp_path), "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1 and "b.txt: empty file" in result.stderr and "warning" not in result.stderr
+
+
+def test_one_error_prefix_everywhere(tmp_path):
+    for args in (
+        ["extract", str(tmp_path), "-o", "x.txt"],
+        ["compare", str(tmp_path / "none.csv")],
+        ["nosuch"],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code != 0 and "Error:" not in result.output
+        assert result.output.strip().splitlines()[-1].startswith("cnplan: ")
+
+
+def test_verbose_prints_the_traceback(tmp_path):
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    args = ["extract", str(CORPUS / "nantong_gwr_2024_excerpt.txt"), "-o", str(tmp_path / "file" / "x.csv")]
+    plain = CliRunner().invoke(main, args)
+    loud = CliRunner().invoke(main, ["-v", *args])
+    assert "Traceback" not in plain.output and "Traceback" in loud.output
+    assert plain.exit_code == loud.exit_code == 1
+
+
+def test_a_dash_reads_stdin_and_writes_stdout():
+    text = "南通市政府工作报告\n全市高新技术企业达到500家。"
+    result = CliRunner().invoke(main, ["extract", "-", "-o", "-"], input=text.encode("gb18030"))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("stdin,1,南通市,")
+    normalized = CliRunner().invoke(main, ["normalize", "-"], input=text.encode())
+    assert "高新技术企业达到500家" in normalized.stdout
+    big = CliRunner().invoke(main, ["extract", "-", "--max-size", "10"], input=text.encode())
+    assert big.exit_code == 1 and "standard input is over the limit" in big.output

@@ -172,7 +172,7 @@ def test_an_unwritable_output_is_one_line(tmp_path):
     (tmp_path / "file").write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["extract", str(good), "-o", str(tmp_path / "file" / "x.csv")])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.output.strip().splitlines()[-1].startswith("Error: cannot write or read")
+    assert result.output.strip().splitlines()[-1].startswith("cnplan: cannot write or read")
 
 
 @pytest.mark.parametrize(

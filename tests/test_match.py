@@ -194,7 +194,7 @@ def test_extract_with_a_user_catalog(tmp_path):
     )
     result = CliRunner().invoke(main, ["extract", str(doc), "--catalog", str(catalog), "-j", "1"])
     assert result.exit_code == 0, result.output
-    rows = pd.read_csv(__import__("io").StringIO(result.output), dtype={"indicator_id": str})
+    rows = pd.read_csv(__import__("io").StringIO(result.stdout), dtype={"indicator_id": str})
     assert rows["indicator_id"].fillna("").tolist() == ["", "patents"]
     result = CliRunner().invoke(main, ["extract", str(doc), "--min-score", "101"])
     assert result.exit_code == 2

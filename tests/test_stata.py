@@ -52,13 +52,13 @@ def test_compare_as_stata_gets_id_columns_and_bilingual_labels(table, tmp_path):
 
 def test_columns_id_for_csv(table):
     result = CliRunner().invoke(main, ["compare", str(table), "--columns", "id"])
-    assert result.output.splitlines()[0].startswith("region,region_code,kind,year,")
-    assert "rd_intensity" in result.output.splitlines()[0]
+    assert result.stdout.splitlines()[0].startswith("region,region_code,kind,year,")
+    assert "rd_intensity" in result.stdout.splitlines()[0]
 
 
 def test_the_long_panel(table):
     result = CliRunner().invoke(main, ["compare", str(table), "--long"])
-    header = result.output.splitlines()[0].split(",")
+    header = result.stdout.splitlines()[0].split(",")
     assert header[:5] == ["region_code", "region", "kind", "year", "indicator_id"]
     assert {"value", "unit", "doc", "sentence"} <= set(header)
 

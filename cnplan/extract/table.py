@@ -281,6 +281,11 @@ def render_indicators(rows: list[Indicator], fmt: str) -> str:
     return render_rows(rows_frame(rows), fmt)
 
 
+def render_counted(rows: list[Indicator], fmt: str) -> tuple[str, int]:
+    """A document's rows rendered (render_indicators) with their number, for a progress count."""
+    return render_indicators(rows, fmt), len(rows)
+
+
 def _extract_file_frame(
     item: tuple[Path, str],
     render: Callable[[list[Indicator]], object] | None = None,
