@@ -178,7 +178,7 @@ def stdin_paths(paths: tuple[Path, ...], max_size: int):
     if Path("-") not in paths:
         yield paths
         return
-    data = click.get_binary_stream("stdin").read(max_size + 1)
+    data = sys.stdin.buffer.read(max_size + 1)
     if len(data) > max_size:
         raise CliError(f"-: standard input is over the limit of {human_size(max_size)}; refused")
     with tempfile.TemporaryDirectory(prefix="cnplan-") as folder:
