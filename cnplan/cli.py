@@ -527,7 +527,25 @@ def match(
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False),
-    help="Also draw a chart per indicator: .png, or .pdf and .svg (vector, for a paper).",
+    help="Also draw a chart per indicator, a panel per year (one with --latest): .png, or .pdf and "
+    ".svg (vector, for a paper).",
+)
+@click.option(
+    "--dpi", type=click.IntRange(50, 1200), default=300, show_default=True, help="Resolution of a PNG chart."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(("zh", "en")),
+    default="zh",
+    show_default=True,
+    help="Words of the chart: Chinese, or English (the catalog's name_en, English units).",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(("auto", "linear", "log")),
+    default="auto",
+    show_default=True,
+    help="The chart's value axis; auto is logarithmic when positive values span 100 times or more.",
 )
 @click.option(
     "--crosswalk",
@@ -548,6 +566,9 @@ def compare(
     columns: str | None,
     xlsx: str | None,
     plot: str | None,
+    dpi: int,
+    lang: str,
+    scale: str,
     crosswalk: str | None,
     catalog: str | None,
     min_score: float,
@@ -566,6 +587,7 @@ def compare(
       cnplan compare indicators.csv --kind target --year 2025 -o targets.csv
       cnplan compare indicators.csv --long -o panel.dta
       cnplan compare indicators.csv --latest --xlsx compare.xlsx --plot rd.png --indicator rd_intensity
+      cnplan compare indicators.csv --plot fig1.pdf --indicator gdp_growth --lang en
     """
     from cnplan.compare import Selection, compare_tables, wide_figures
     from cnplan.compare.table import column_labels
@@ -593,7 +615,9 @@ def compare(
 
         write_workbook(long, xlsx, selection, matcher)
     if plot:
-        _plot(long, plot, indicators, selection)
+        from cnplan.compare.plot import ChartStyle
+
+        _plot(long, plot, indicators, selection, ChartStyle(dpi, lang, scale), matcher)
 
 
 def _check_extra_outputs(xlsx: str | None, plot: str | None) -> None:
@@ -609,11 +633,11 @@ def _check_extra_outputs(xlsx: str | None, plot: str | None) -> None:
             raise click.UsageError(f"--plot {exc}") from None
 
 
-def _plot(long, path: str, indicators: tuple[str, ...], selection) -> None:
+def _plot(long, path: str, indicators: tuple[str, ...], selection, style, matcher) -> None:
     """Draw the charts, saying which indicators were drawn and which had no figure."""
     from cnplan.compare.plot import missing_glyphs, plot_figures
 
-    drawn = plot_figures(long, path, indicators, selection)
+    drawn = plot_figures(long, path, indicators, selection, style, matcher)
     for absent in [i for i in indicators if i not in drawn]:
         click.echo(f"cnplan: no figure of {absent} to plot", err=True)
     if not drawn:

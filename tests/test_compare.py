@@ -10,7 +10,17 @@ from click.testing import CliRunner
 from cnplan.cli import main
 from cnplan.compare import Selection, long_figures, wide_figures
 from cnplan.compare.excel import write_workbook
-from cnplan.compare.plot import missing_glyphs, plot_figures
+from cnplan.compare.plot import (
+    KIND_STYLE,
+    ChartStyle,
+    bar_offsets,
+    indicator_title,
+    missing_glyphs,
+    panel_years,
+    plot_figures,
+    unit_label,
+    use_log,
+)
 from cnplan.extract.region import gazetteer
 from cnplan.match import load_catalog
 
@@ -153,3 +163,117 @@ def test_a_chart_or_workbook_of_another_kind_is_a_usage_error(tmp_path, option, 
     TABLE.to_csv(table, index=False)
     result = CliRunner().invoke(main, ["compare", str(table), option, str(tmp_path / name)])
     assert result.exit_code == 2 and option in result.output and not (tmp_path / name).exists()
+
+
+# --- the figure for a paper ---------------------------------------------------------------------------
+
+
+def _png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize(
+    "values, scale, log",
+    [
+        ([5.0, 7.0, 6.5], "auto", False),  # growth rates: one order of magnitude
+        ([14.3, 110.0, 7019.0], "auto", True),  # fiscal revenue of a county and of a province
+        ([2.0, 199.0], "auto", False),  # just under the span
+        ([2.0, 200.0], "auto", True),
+        ([-3.2, 10.1, 500.0], "auto", False),  # a negative value cannot sit on a log axis
+        ([0.0, 10.0, 5000.0], "auto", False),  # nor a zero
+        ([5.0, 7.0], "log", True),  # asked for
+        ([-1.0, 7.0], "log", False),  # asked for, impossible: linear
+        ([14.3, 7019.0], "linear", False),
+    ],
+)
+def test_log_axis_when_values_span_orders_of_magnitude(values, scale, log):
+    assert use_log(values, scale) is log
+
+
+@pytest.mark.parametrize(
+    "kinds, offsets",
+    [
+        (["actual"], {"actual": 0.0}),
+        (["target"], {"target": 0.0}),
+        (["actual", "target"], {"actual": -0.2, "target": 0.2}),
+    ],
+)
+def test_bars_are_centred_on_their_label(kinds, offsets):
+    assert bar_offsets(kinds, 0.4) == pytest.approx(offsets)
+
+
+def test_panel_years_are_the_best_covered_in_order():
+    frame = pd.DataFrame(
+        {
+            "region": list("abcabca"),
+            "year": pd.array([2023, 2023, 2023, 2024, 2024, 2013, None], dtype="Int64"),
+        }
+    )
+    assert panel_years(frame, 2) == [2023, 2024]
+    assert panel_years(frame, 4) == [2013, 2023, 2024]
+    assert panel_years(frame[frame["year"].isna()], 4) == [None]
+
+
+@pytest.mark.parametrize(
+    "lang, unit, title",
+    [
+        ("zh", "家", "高新技术企业（家）"),
+        ("en", "家", "High-tech enterprises (count)"),
+        ("en", "亿元", "High-tech enterprises (100m yuan)"),
+        ("en", "新单位", "High-tech enterprises (新单位)"),  # a unit without an English name: as written
+    ],
+)
+def test_titles_name_the_indicator_not_its_id(lang, unit, title):
+    made = indicator_title("hightech_enterprises", "高新技术企业总数", unit, lang)
+    assert made == title and "hightech_enterprises" not in made
+
+
+def test_units_in_english():
+    assert unit_label("%", "en") == "%" and unit_label("万人", "en") == "10k persons"
+    assert unit_label("万人", "zh") == "万人"
+
+
+def test_targets_and_actuals_differ_in_black_and_white():
+    def grey(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    actual, target = KIND_STYLE["actual"], KIND_STYLE["target"]
+    target_face = "#ffffff" if target["facecolor"] == "white" else target["facecolor"]
+    assert abs(grey(actual["facecolor"]) - grey(target_face)) > 0.5
+    assert actual["hatch"] != target["hatch"]
+
+
+def test_dpi_sets_the_png_resolution(tmp_path):
+    low, high = tmp_path / "low.png", tmp_path / "high.png"
+    long = long_figures(TABLE)
+    plot_figures(long, low, ["hightech_enterprises"], style=ChartStyle(dpi=100))
+    plot_figures(long, high, ["hightech_enterprises"], style=ChartStyle(dpi=300))
+    (w1, h1), (w3, h3) = _png_size(low), _png_size(high)
+    assert w3 == pytest.approx(3 * w1, rel=0.02) and h3 == pytest.approx(3 * h1, rel=0.02)
+
+
+def test_compare_plot_options(tmp_path):
+    table = tmp_path / "t.csv"
+    TABLE.to_csv(table, index=False)
+    png = tmp_path / "f.png"
+    args = ["compare", str(table), "-o", str(tmp_path / "w.csv"), "--plot", str(png)]
+    result = CliRunner().invoke(main, [*args, "--lang", "en", "--dpi", "150", "--scale", "log"])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    result = CliRunner().invoke(main, [*args, "--dpi", "10"])
+    assert result.exit_code == 2 and "--dpi" in result.output
+
+
+def test_every_chart_unit_has_a_glyph_in_some_font():
+    from matplotlib import font_manager
+
+    from cnplan.compare.plot import unit_names_en
+
+    lacking = missing_glyphs(list(unit_names_en().values()))
+    dejavu = font_manager.findfont("DejaVu Sans")
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(dejavu)["cmap"].getBestCmap()
+    assert all(ord(ch) in cmap for ch in lacking)  # the fallback every matplotlib has
