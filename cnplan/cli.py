@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import tempfile
 import time
@@ -863,6 +864,76 @@ def codebook(output: str | None, fmt: str | None, excel: bool, table: str | None
 
     output, fmt = _table_target(output, fmt, "codebook")
     _emit_table(codebook_frame(table), output, fmt, excel)
+
+
+@main.command()
+@PATHS
+@click.option(
+    "-o",
+    "--output",
+    help="The page (.html); for several documents a folder (`out/`), one DOC.html each. "
+    "Default: standard output, for one document.",
+)
+@click.option(
+    "--low-score",
+    type=click.FloatRange(0, 100),
+    default=95.0,
+    show_default=True,
+    help="List a row to check first when its catalog score is below this.",
+)
+@matcher_options
+@MAX_SIZE_OPTION
+def review(
+    paths: tuple[Path, ...],
+    output: str | None,
+    low_score: float,
+    catalog: str | None,
+    min_score: float,
+    max_size: int,
+) -> None:
+    """Write a review page: the document with every extracted figure highlighted.
+
+    One self-contained HTML file (no server, no internet): targets and
+    actual figures in two colours, a figure's row on a click, and a list of
+    the rows to check first (no year, no region, a weak catalog match).
+
+    \b
+    Example:
+      cnplan review corpus/001_f11c072e94adb095.txt -o review.html
+      cnplan review corpus/ -o reviews/
+    """
+    from cnplan.review import review_document, write_review
+
+    matcher = _matcher(catalog, min_score)
+    if output == "-":
+        output = None
+    with stdin_paths(paths, max_size) as paths:
+        _need_documents(paths)
+        failures = Failures()
+        items = list(load(paths, max_size))
+        good = [i for i in items if i.error is None]
+        several = len(good) > 1
+        folder = output is not None and (several or output.endswith(("/", os.sep)) or os.path.isdir(output))
+        if several and output is None:
+            raise click.UsageError("several documents: give -o DIR/ to write one page each")
+        if output is not None and not folder and not output.lower().endswith((".html", ".htm")):
+            raise click.UsageError(f"-o {output}: a review page is named .html (or give a folder, out/)")
+        for item in items:
+            if item.error is not None:
+                failures(item.error)
+                continue
+            if item.warning is not None:
+                failures(item.warning)
+            page, rows = review_document(item.normalized, item.doc, matcher, low_score)
+            if output is None:
+                click.echo(page, nl=False)
+                continue
+            target = os.path.join(output, f"{item.doc}.html") if folder else output
+            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+            write_review(target, page)
+            if not settings().quiet:
+                click.echo(f"cnplan: {shown(target)}: {len(rows):,} rows", err=True)
+    failures.exit()
 
 
 def _need_pyarrow() -> None:
