@@ -47,6 +47,10 @@ from cnplan.normalize.steps import (
         ),
         ("行政院施政报告\n105.3.22", "address", 2016),
         ("2011年,是“十二五”开局之年。", "", 2011),
+        # a work report's title names the year it is delivered in, after its region or alone
+        ("杭州市余杭区2023年政府工作报告\n二、2023年主要预期目标\n地区生产总值增长6%左右。", "gwr", 2023),
+        ("2026年河南省政府工作报告\n各位代表：", "gwr", 2026),
+        ("余杭区2024年度政府工作报告\n各位代表：", "gwr", 2024),
         # near misses: a date in running text far below is no dateline; a quoted plan is another document
         ("为推进工作，制定本行动计划。\n一、总体要求", "action", None),
         ("按照《山东省智能制造发展规划(2017-2022)》等文件要求，制定本方案。", "", None),
@@ -55,6 +59,17 @@ from cnplan.normalize.steps import (
 def test_document_genre_and_year(text, genre, year):
     assert context.detect_genre(text) == genre
     assert context.detect_year(text, genre) == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于落实2023年政府工作报告重点任务分工的通知\n各部门：",  # a title that goes on is about the report
+        "学习贯彻2023年政府工作报告精神\n各部门：",
+    ],
+)
+def test_a_title_about_a_work_report_names_no_delivery_year(text):
+    assert context.detect_year(text, "gwr") is None
 
 
 @pytest.mark.parametrize(

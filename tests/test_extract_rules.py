@@ -209,3 +209,24 @@ def test_fenbie_lists_give_each_item_its_own_indicator(text, names):
 def test_fenbie_near_miss_keeps_the_shared_subject():
     found = rows("城乡居民人均可支配收入分别增长4.3%、8.1%。")
     assert all("人均可支配收入" in r[0] for r in found)
+
+
+@pytest.mark.parametrize(
+    "phrase, name",
+    [
+        ("社会消费品零售总额力争增长", "社会消费品零售总额增长"),  # the cue words the verb
+        ("固定资产投资确保增长", "固定资产投资增长"),
+        ("城乡居民收入努力提高", "城乡居民收入提高"),
+        ("单位GDP能耗预计下降", "单位GDP能耗下降"),
+        ("一般公共预算收入争取同比增长", "一般公共预算收入同比增长"),
+        # near misses: a cue that is not before a change word, a measure word, too short a phrase
+        ("争取上级资金", "争取上级资金"),
+        ("确保粮食产量", "确保粮食产量"),
+        ("工业增加值累计增长", "工业增加值累计增长"),
+        ("力争增长", "力争增长"),
+    ],
+)
+def test_a_cue_inside_a_name_before_its_change_word_is_dropped(phrase, name):
+    from cnplan.extract.indicator import drop_inner_cue
+
+    assert drop_inner_cue(phrase) == name

@@ -81,6 +81,27 @@ def _filler_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _QUOTE_CHARS = re.compile(f"[{QUOTES}]")
 
 
+@cache
+def _inner_cue() -> regex.Pattern[str]:
+    """Cues that word a change inside a name (X力争增长, X确保增长): fillers.csv rows with inner=yes."""
+    cues = sorted(
+        (
+            r["word"]
+            for r in lexicon.table("fillers.csv", ("word", "role", "where"))
+            if r.get("inner") == "yes"
+        ),
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(map(regex.escape, cues)) or "(?!)"
+    return regex.compile(rf"(?<=\p{{Han}})(?:{alt})(?=(?:同比|比上年|较上年)?(?:{CHANGE_WORDS}))")
+
+
+def drop_inner_cue(phrase: str) -> str:
+    """A name without the cue that words its change: 社会消费品零售总额力争增长 -> 社会消费品零售总额增长."""
+    return _inner_cue().sub("", phrase) if len(phrase) > 3 else phrase
+
+
 def trim(phrase: str) -> str:
     """Strip list markers, quotes, fillers, cues and verbs of achievement from a phrase's edges."""
     front, end = _filler_patterns()
@@ -321,7 +342,7 @@ def name(sentence: str, q: Quantity, floor: int, times: list[TimeExpr], previous
             m = QUALIFIER.match(phrase)
             if m:
                 phrase = m.group(2) + m.group(1)
-    return _cut_long(phrase)
+    return _cut_long(drop_inner_cue(phrase))
 
 
 def _precedes_noun(q: Quantity) -> bool:
