@@ -13,11 +13,12 @@ _LAZY = {
     "compare_frame": "cnplan.compare.table",
     "crosswalk_frame": "cnplan.match.crosswalk",
     "read_table": "cnplan.output",
+    "track_frame": "cnplan.track.link",
 }
 
 
 def __getattr__(name: str):
-    """compare_frame, crosswalk_frame and read_table, imported on first use."""
+    """compare_frame, crosswalk_frame, read_table and track_frame, imported on first use."""
     if name in _LAZY:
         import importlib
 
@@ -40,4 +41,5 @@ __all__ = [
     "read",
     "read_table",
     "segment",
+    "track_frame",
 ]

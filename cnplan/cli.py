@@ -653,6 +653,93 @@ def _plot(long, path: str, indicators: tuple[str, ...], selection, style, matche
 
 
 @main.command()
+@TABLES
+@table_options
+@click.option(
+    "--indicator",
+    "indicators",
+    multiple=True,
+    help="Only this indicator (catalog id, crosswalk cluster or name as written); repeat for several.",
+)
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A reviewed crosswalk (from `cnplan match`): a target and an outcome are one indicator when "
+    "they share its cluster.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Also draw one --indicator: a panel per region, targets hollow (a band for a range), outcomes "
+    "filled, over the years (.png, .pdf or .svg).",
+)
+@click.option(
+    "--dpi", type=click.IntRange(50, 1200), default=300, show_default=True, help="Resolution of a PNG chart."
+)
+@click.option(
+    "--lang", type=click.Choice(("zh", "en")), default="zh", show_default=True, help="Words of the chart."
+)
+def track(
+    tables: tuple[str, ...],
+    output: str | None,
+    fmt: str | None,
+    excel: bool,
+    indicators: tuple[str, ...],
+    crosswalk: str | None,
+    plot: str | None,
+    dpi: int,
+    lang: str,
+) -> None:
+    """Link each target to the figure a later document reports for it: was it met?
+
+    Reads tables written by `cnplan extract` (several years of reports,
+    communiqués, plans). A target of region R for indicator I and year Y is
+    linked to the actual figure of R, I and Y from the nearest document
+    written after Y; `met` is yes, no or unclear, `gap` the outcome minus the
+    target in the target's unit. A target nobody reported on stays, with
+    the outcome columns empty.
+
+    \b
+    Example:
+      cnplan extract reports/ -o indicators.csv
+      cnplan track indicators.csv -o attainment.csv
+      cnplan track indicators.csv --indicator gdp_growth --plot gdp.png -o gdp.csv
+    """
+    from cnplan.track import track_frame
+
+    output, fmt = _table_target(output, fmt, "attainment")
+    _check_extra_outputs(None, plot)
+    if plot and len(indicators) != 1:
+        raise click.UsageError("--plot draws one indicator: give exactly one --indicator")
+    try:
+        table = track_frame(list(tables), crosswalk)
+    except CnplanError as exc:
+        raise click.ClickException(str(exc)) from None
+    if indicators:
+        table = table[table["indicator_id"].isin(indicators) | table["indicator"].isin(indicators)]
+    if not len(table):
+        raise click.ClickException(
+            "no target with a year, a region and an indicator in the tables; nothing written"
+        )
+    _emit_table(table.reset_index(drop=True), output, fmt, excel)
+    if not settings().quiet:
+        linked = int((table["actual_doc"] != "").sum())
+        met = int((table["met"] == "yes").sum())
+        click.echo(f"cnplan: {len(table):,} targets, {linked:,} with an outcome, {met:,} met", err=True)
+    if plot:
+        from cnplan.compare.plot import ChartStyle
+        from cnplan.track.plot import plot_attainment
+
+        drawn = plot_attainment(table, plot, indicators[0], ChartStyle(dpi=dpi, lang=lang))
+        if not drawn:
+            click.echo(f"cnplan: no target of {indicators[0]} to plot; no chart written", err=True)
+        else:
+            click.echo(
+                f"cnplan: {plot}: {indicators[0]}, {len(drawn)} region{'s' * (len(drawn) != 1)}", err=True
+            )
+
+
+@main.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("table", type=click.Path(exists=True, dir_okay=False))
 @click.option(
