@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from cnplan.evaluate.pairs import load_pairs, score_pairs
 from cnplan.match import Matcher, build_crosswalk, match_names, normalize_name, read_crosswalk, same_indicator
-from cnplan.match.names import guard_key, name_rules, unit_family, units_agree
+from cnplan.match.catalog import load_catalog
+from cnplan.match.matcher import name_score
+from cnplan.match.names import (
+    guard_key,
+    name_parts,
+    name_rules,
+    parts_agree,
+    unit_family,
+    units_agree,
+    without_base,
+)
 
 PAIRS = DATA / "name_pairs.csv"
 
@@ -36,7 +46,7 @@ PAIRS = DATA / "name_pairs.csv"
         ("“两园一田”建设面积", "两园一田建设"),
         ("省科技型中小企业", "省级科技型中小企业"),
         ("自治区级高新技术企业", "省级高新技术企业"),
-        ("居民消费价格指数涨幅", "居民消费价格涨幅"),
+        ("居民消费价格指数涨幅", "居民消费价格增长"),  # 涨幅 of a price index is its 增长 (name_synonyms.csv)
         ("市场主体总量", "市场主体"),  # 市场 is no level: 市 stays
         ("全省", "全省"),  # a name that rules would empty stays as it was
     ],
@@ -224,3 +234,166 @@ def test_the_crosswalk_does_not_depend_on_the_order_of_tables_or_rows():
         docs = table["doc"].unique()[::-1] if seed == 1 else table["doc"].unique()
         shuffled = [table[table["doc"] == d].sample(frac=1, random_state=seed) for d in docs]
         assert build_crosswalk(shuffled).reset_index(drop=True).equals(first)
+
+
+# --- names as parts (name_parts.csv, name_synonyms.csv): the kinds of error unseen names showed -----------
+
+
+@pytest.mark.parametrize(
+    "a, unit_a, b, unit_b",
+    [
+        # a year-on-year change is not a multi-year average
+        ("地区生产总值增长", "%", "地区生产总值年均增长", "%"),
+        ("固定资产投资增长", "%", "固定资产投资年均递增", "%"),
+        # a grade, a batch, an emission standard, a phase
+        ("4A级景区", "个", "5A级景区", "个"),
+        ("第一批特色小镇", "个", "第二批特色小镇", "个"),
+        ("国三排放标准柴油货车", "辆", "国六排放标准柴油货车", "辆"),
+        ("4G基站", "个", "5G基站", "个"),
+        # a scope word
+        ("国内旅游收入", "亿元", "入境旅游收入", "亿元"),
+        ("规模以上工业增加值", "亿元", "工业增加值", "亿元"),
+        ("城镇居民人均可支配收入", "元", "农村居民人均可支配收入", "元"),
+        ("大型商业综合体", "个", "小型商业综合体", "个"),
+        ("区本级一般公共预算收入", "亿元", "一般公共预算收入", "亿元"),
+        # four fiscal aggregates
+        ("财政总收入", "亿元", "地方财政总收入", "亿元"),
+        ("财政总收入", "亿元", "一般公共预算收入", "亿元"),
+        ("一般公共预算总收入", "亿元", "一般公共预算收入", "亿元"),
+        # new in the period vs a stock; net vs gross
+        ("新增高新技术企业", "家", "高新技术企业", "家"),
+        ("新增市场主体", "户", "净增市场主体", "户"),
+        ("累计建成5G基站", "个", "新增5G基站", "个"),
+        # an old statistic and its successor with another definition
+        ("农民人均纯收入", "元", "农村居民人均可支配收入", "元"),
+    ],
+)
+def test_names_that_differ_in_a_part_are_kept_apart(a, unit_a, b, unit_b):
+    assert not same_indicator(a, unit_a, b, unit_b)
+    assert name_score(a, b) == 0.0
+
+
+@pytest.mark.parametrize(
+    "a, unit_a, b, unit_b",
+    [
+        # synonyms, abbreviations, renamed statistics
+        ("接待游客", "万人次", "旅游接待人数", "万人次"),
+        ("实际利用外资", "亿美元", "实际利用外商投资", "亿美元"),
+        ("低保对象", "人", "最低生活保障对象", "人"),
+        ("公共财政预算收入", "亿元", "一般公共预算收入", "亿元"),
+        ("粮食播种面积", "万亩", "粮食种植面积", "万亩"),
+        ("地方一般公共预算收入", "亿元", "一般公共预算收入", "亿元"),  # 地方 is descriptive here
+        # framing verbs that are only wording in a count
+        ("建成公共停车场", "个", "新建公共停车场", "个"),
+        ("完成公共停车场", "个", "公共停车场", "个"),
+        ("办理人大代表建议", "件", "办结人大代表建议", "件"),
+        # a measure word written differently
+        ("居民消费价格涨幅", "%", "居民消费价格增长", "%"),
+        # a part stated by one name only, where absence is no value (loose parts)
+        ("城镇调查失业率", "%", "调查失业率", "%"),
+        ("城镇居民收入", "元", "城镇居民人均可支配收入", "元"),
+    ],
+)
+def test_names_that_agree_in_their_parts_and_subject_are_one(a, unit_a, b, unit_b):
+    assert same_indicator(a, unit_a, b, unit_b)
+
+
+@pytest.mark.parametrize(
+    "name, parts",
+    [
+        ("规上工业增加值增长", {("change", "up"), ("scale", "above_scale")}),
+        ("GDP年均增长", {("average", "yearly_average"), ("change", "up")}),
+        ("5A级景区", {("grade", "5A级")}),
+        ("二期工程", {("grade", "二期")}),
+        (
+            "城乡居民人均可支配收入",
+            {("per_capita", "per_capita"), ("scope", "urban_rural"), ("income", "disposable")},
+        ),
+        # near misses: 国有 is no emission standard, 期间 no phase, 国家统计 no level, a share's base no scope
+        ("国有企业营业收入", set()),
+        ("规划期间新建学校", set()),
+        ("高新技术产业产值占规上工业产值比重", set()),
+    ],
+)
+def test_name_parts(name, parts):
+    assert set(name_parts(name)) == parts
+
+
+def test_a_share_is_read_without_its_base():
+    assert without_base("高新技术产业产值占规上工业产值比重") == "高新技术产业产值比重"
+    assert without_base("研发经费占GDP的比重") == "研发经费比重"
+    assert without_base("高新技术产业产值") == "高新技术产业产值"
+
+
+def test_every_catalog_alias_agrees_with_its_entry_in_its_parts():
+    """An alias that differs from its entry in a part could never match the entry's own name: it names
+    another indicator (年均增长 under a year-on-year growth, 财政总收入 under 一般公共预算收入)."""
+    wrong = [
+        (e.indicator_id, name)
+        for e in load_catalog()
+        for name in e.names
+        if not parts_agree(normalize_name(e.name_zh), normalize_name(name))
+    ]
+    assert wrong == []
+
+
+def test_the_strict_parts_key_is_stable():
+    assert guard_key("规上工业增加值增长") == "change=up;scale=above_scale"
+
+
+def _rows_table(rows):
+    """doc, name, unit, kind, year rows as an indicator table."""
+    return pd.DataFrame(rows, columns=["doc", "indicator", "unit_base", "kind", "year"])
+
+
+def test_crosswalk_rows_say_auto_suggest_or_separate_and_why():
+    table = _rows_table(
+        [
+            ("a", "高新技术企业", "家", "actual", 2023),  # the catalog's own name
+            ("b", "乡村振兴示范村", "个", "target", 2025),
+            ("c", "乡村振兴示范村庄", "个", "target", 2025),  # alike: look
+            ("d", "全市乡村振兴示范村", "个", "target", 2025),  # the same once normalized
+            ("e", "海绵城市建设面积", "平方公里", "target", 2025),  # nothing alike
+        ]
+    )
+    cw = build_crosswalk([table]).set_index("name")
+    assert (
+        cw.loc["高新技术企业", "decision"] == "auto"
+        and cw.loc["高新技术企业", "decided_by"] == "catalog name or alias"
+    )
+    assert (
+        cw.loc["乡村振兴示范村庄", "decision"] == "suggest"
+        and "alike" in cw.loc["乡村振兴示范村庄", "decided_by"]
+    )
+    assert cw.loc["全市乡村振兴示范村", "decision"] == "auto"
+    assert cw.loc["海绵城市建设面积", "decision"] == "separate"
+    assert set(cw["decision"]) <= {"auto", "suggest", "separate"}
+
+
+def test_two_names_of_one_document_kind_and_year_are_two_indicators():
+    alike = [("乡村振兴示范村", "个"), ("乡村振兴示范村庄", "个")]
+    apart = _rows_table([("a", n, u, "target", 2025) for n, u in alike])
+    cw = build_crosswalk([apart]).set_index("name")
+    assert cw.loc["乡村振兴示范村", "cluster"] != cw.loc["乡村振兴示范村庄", "cluster"]
+    # in two documents (or two years) nothing says they differ: they may join
+    joined = _rows_table([("a", *alike[0], "target", 2025), ("b", *alike[1], "target", 2025)])
+    cw = build_crosswalk([joined]).set_index("name")
+    assert cw.loc["乡村振兴示范村", "cluster"] == cw.loc["乡村振兴示范村庄", "cluster"]
+
+
+def test_compare_leaves_unreviewed_suggestions_apart():
+    from cnplan.match.crosswalk import cluster_map
+
+    cw = pd.DataFrame(
+        {
+            "name": ["乡村振兴示范村", "乡村振兴示范村庄", "示范村"],
+            "unit": ["个"] * 3,
+            "cluster": ["乡村振兴示范村"] * 3,
+            "canonical": ["乡村振兴示范村"] * 3,
+            "indicator_id": [""] * 3,
+            "decision": ["separate", "suggest", "reviewed"],
+        }
+    )
+    mapped = cluster_map(cw)
+    assert mapped[("乡村振兴示范村庄", "个")][0] == "乡村振兴示范村庄"  # stands apart until reviewed
+    assert mapped[("示范村", "个")][0] == "乡村振兴示范村"

@@ -15,14 +15,38 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cnplan.errors import CnplanError
-from cnplan.match.matcher import Matcher, entry_of, match_names, similarity
-from cnplan.match.names import family_mask, guard_key, normalize_name, sorted_words, unit_family
+from cnplan.match.matcher import Matcher, entry_of, match_names, part_similarity
+from cnplan.match.names import (
+    aside_signature,
+    compare_form,
+    guard_key,
+    loose_conflict,
+    loose_key,
+    normalize_name,
+    sorted_words,
+    unit_family,
+)
 from cnplan.output import read_table
 
 if TYPE_CHECKING:  # pandas is imported by the functions that make frames
     import pandas as pd
 
-COLUMNS = ["name", "unit", "cluster", "canonical", "indicator_id", "score", "docs", "rows"]
+COLUMNS = [
+    "name",
+    "unit",
+    "cluster",
+    "canonical",
+    "indicator_id",
+    "score",
+    "decision",
+    "decided_by",
+    "docs",
+    "rows",
+]
+# auto: certain (the catalog's own name or alias, or the same name once normalized); suggest: probably the
+# same, look (alike, parts agreeing); separate: a cluster of its own. A reviewer may write any decision;
+# compare uses every row but `suggest` ones, which stand apart until reviewed.
+DECISIONS = ("auto", "suggest", "separate")
 KEY = ["name", "unit"]
 CHUNK = 512  # names scored at a time against all names: bounds memory for large tables
 
@@ -31,14 +55,37 @@ def name_stats(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Distinct (indicator name, bare unit) of indicator tables: how many documents and rows use each."""
     import pandas as pd
 
-    pieces = [t[["doc", "indicator", "unit_base"]] for t in tables if len(t)]
+    pieces = [t.reindex(columns=["doc", "indicator", "unit_base", "kind", "year"]) for t in tables if len(t)]
     if not pieces:
-        return pd.DataFrame(columns=[*KEY, "docs", "rows"])
+        return pd.DataFrame(columns=[*KEY, "docs", "rows", "seen"])
     frame = pd.concat(pieces, ignore_index=True).fillna({"indicator": "", "unit_base": ""})
     frame = frame[frame["indicator"].astype(str).str.strip() != ""]
     frame = frame.rename(columns={"indicator": "name", "unit_base": "unit"})
-    stats = frame.groupby(KEY, sort=False).agg(docs=("doc", "nunique"), rows=("doc", "size")).reset_index()
+    frame["seen"] = [_seen_key(d, k, y) for d, k, y in zip(frame["doc"], frame["kind"], frame["year"])]
+    stats = (
+        frame.groupby(KEY, sort=False)
+        .agg(
+            docs=("doc", "nunique"),
+            rows=("doc", "size"),
+            seen=("seen", lambda x: frozenset(v for v in x if v)),
+        )
+        .reset_index()
+    )
     return stats.sort_values(["docs", "rows", "name", "unit"], ascending=[False, False, True, True])
+
+
+def pd_NA():
+    """pandas' missing value (imported late: pandas is loaded only by the functions that make frames)."""
+    import pandas as pd
+
+    return pd.NA
+
+
+def _seen_key(doc, kind, year) -> str:
+    """Where a row is reported, as evidence against merging: doc, kind and year ('' without a year)."""
+    if year is None or year is pd_NA() or year != year or year == "" or not isinstance(kind, str) or not kind:
+        return ""
+    return f"{doc}|{kind}|{int(float(year))}"
 
 
 def read_crosswalk(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -55,36 +102,72 @@ def read_crosswalk(path: str | os.PathLike[str]) -> pd.DataFrame:
     empty = frame[(frame["cluster"].str.strip() == "") | (frame["name"].str.strip() == "")]
     if len(empty):
         raise CnplanError(str(path), f"row {empty.index[0] + 2} has no name or cluster")
-    for column in ("indicator_id", "score"):
+    for column in ("indicator_id", "score", "decision", "decided_by"):
         if column not in frame.columns:
             frame[column] = ""
     return frame.drop_duplicates(KEY, keep="last")
 
 
 def _join_clusters(
-    names: Sequence[str], units: Sequence[str], placed: int, matcher: Matcher
+    names: Sequence[str],
+    units: Sequence[str],
+    placed: int,
+    matcher: Matcher,
+    seen: Sequence[frozenset[str]] | None = None,
 ) -> tuple[list[int], list[float]]:
-    """For each name from index `placed` on, the earlier name it joins (or itself) and the score."""
+    """For each name from index `placed` on, the earlier name it joins (or itself) and the score.
+
+    `seen` holds, per name, the (doc, kind, year) it is reported in: two names in one document with the
+    same kind and year are two indicators (a report does not give one figure twice under two names),
+    so a name never joins a cluster that shares one with it."""
     normal = [normalize_name(n) for n in names]
-    words = [sorted_words(n) for n in normal]
+    forms = [compare_form(n) for n in normal]
+    form_words = [sorted_words(f) for f in forms]
+    signatures = [aside_signature(n) for n in normal]
     families = np.array([unit_family(u) for u in units], dtype=object)
     guards = np.array([guard_key(n) for n in normal], dtype=object)
+    loose = [loose_key(n) for n in normal]
     parent, scores = list(range(len(names))), [100.0] * len(names)
+    evidence = [set(x) for x in seen] if seen is not None else None  # per cluster root: where it is seen
     kin = families.copy()  # the unit family of each name's cluster: the first known one of its members
     for start in range(placed, len(names), CHUNK):
         stop = min(start + CHUNK, len(names))
-        block = similarity(normal[start:stop], normal, words[start:stop], words, matcher.min_score)
+        block = part_similarity(normal[start:stop], normal, forms, form_words, matcher.min_score, signatures)
         for row, i in enumerate(range(start, stop)):
-            allowed = (guards[:i] == guards[i]) & family_mask(families[i], kin[:i])
-            candidates = np.where(allowed, block[row, :i], 0)
-            if i and candidates.max() >= matcher.min_score:
-                j = int(np.argmax(candidates))
-                parent[i], scores[i] = parent[j], round(float(candidates[j]), 1)
-                if families[i] and not kin[j]:  # the cluster learns its unit family from this name
-                    members = np.flatnonzero(np.array(parent[:i]) == parent[j])
-                    kin[members] = families[i]
-                kin[i] = kin[j] or families[i]
+            hits = _allowed_hits(block[row, :i], i, guards, families, kin)
+            if loose[i]:
+                hits = [j for j in hits if not loose_conflict(loose[i], loose[parent[j]])]
+                hits = [j for j in hits if not loose_conflict(loose[i], loose[j])]
+            if evidence is not None and seen[i]:
+                hits = [j for j in hits if normal[j] == normal[i] or evidence[parent[j]].isdisjoint(seen[i])]
+            if not len(hits):
+                continue
+            values = block[row, hits]
+            best = int(np.argmax(values))  # the first of the best, in placing order
+            if values[best] < matcher.min_score:
+                continue
+            j = int(hits[best])
+            parent[i], scores[i] = parent[j], round(float(values[best]), 1)
+            if families[i] and not kin[j]:  # the cluster learns its unit family from this name
+                members = np.flatnonzero(np.array(parent[:i]) == parent[j])
+                kin[members] = families[i]
+            kin[i] = kin[j] or families[i]
+            if evidence is not None:
+                evidence[parent[j]] |= seen[i]
     return parent, scores
+
+
+def _allowed_hits(
+    row: np.ndarray, i: int, guards: np.ndarray, families: np.ndarray, kin: np.ndarray
+) -> np.ndarray:
+    """The earlier names a name may join: scored at all, the same strict parts, a unit family that agrees."""
+    hits = np.flatnonzero(row)
+    if not hits.size:
+        return hits
+    ok = guards[hits] == guards[i]
+    if families[i]:
+        ok &= (kin[hits] == families[i]) | (kin[hits] == "")
+    return hits[ok]
 
 
 def build_crosswalk(
@@ -95,11 +178,18 @@ def build_crosswalk(
 
     stats = name_stats(tables)
     if reviewed is not None and len(reviewed):
-        stats = stats.merge(
-            reviewed[[*KEY, "cluster", "canonical", "indicator_id", "score"]], on=KEY, how="left"
+        reviewed = reviewed.assign(
+            decision=reviewed.get("decision", "").replace("", "reviewed")
+            if "decision" in reviewed
+            else "reviewed",
+            decided_by=reviewed.get("decided_by", "reviewer"),
         )
+        columns = [*KEY, "cluster", "canonical", "indicator_id", "score", "decision", "decided_by"]
+        stats = stats.merge(reviewed[columns], on=KEY, how="left")
     else:
-        stats = stats.assign(cluster=pd.NA, canonical=pd.NA, indicator_id=pd.NA, score=pd.NA)
+        stats = stats.assign(
+            cluster=pd.NA, canonical=pd.NA, indicator_id=pd.NA, score=pd.NA, decision=pd.NA, decided_by=pd.NA
+        )
     fixed = stats[stats["cluster"].notna()]
     rest = stats[stats["cluster"].isna()].copy()
     matches = match_names(rest["name"].tolist(), rest["unit"].tolist(), matcher)
@@ -108,15 +198,21 @@ def build_crosswalk(
     for i, m in zip(rest.index, matches):
         if m.indicator_id:
             entry = entry_of(m.indicator_id, matcher.catalog)
-            rest.loc[i, ["cluster", "canonical"]] = [
+            certain = m.score is not None and m.score >= 100
+            rest.loc[i, ["cluster", "canonical", "decision", "decided_by"]] = [
                 m.indicator_id,
                 entry.name_zh if entry else m.indicator_id,
+                "auto" if certain else "suggest",
+                "catalog name or alias" if certain else f"catalog, alike {m.score:.0f}",
             ]
     done = pd.concat([fixed, rest[rest["cluster"].notna()]])
     todo = rest[rest["cluster"].isna()]
     names = done["name"].tolist() + todo["name"].tolist()
     units = done["unit"].tolist() + todo["unit"].tolist()
-    parent, scores = _join_clusters(names, units, len(done), matcher)
+    seen = done["seen"].tolist() + todo["seen"].tolist() if "seen" in done else None
+    parent, scores = _join_clusters(names, units, len(done), matcher, seen)
+    decisions = done["decision"].tolist() + [None] * len(todo)
+    decided = done["decided_by"].tolist() + [None] * len(todo)
     clusters = done["cluster"].tolist() + [None] * len(todo)
     canon = done["canonical"].tolist() + [None] * len(todo)
     ids = done["indicator_id"].tolist() + [""] * len(todo)
@@ -127,21 +223,38 @@ def build_crosswalk(
             clusters[i] = names[i] if names[i] not in taken else f"{names[i]} [{units[i]}]"
             canon[i] = names[i]
             taken.add(clusters[i])
+            decisions[i], decided[i] = "separate", "no name alike"
         else:
             clusters[i], canon[i], ids[i] = clusters[j], canon[j], ids[j]
+            same = normalize_name(names[i]) == normalize_name(names[j])
+            decisions[i] = "auto" if same else "suggest"
+            decided[i] = (
+                "same name once normalized" if same else f"subject alike {scores[i]:.0f}, parts agree"
+            )
+    heads = {parent[i] for i in range(len(done), len(names)) if parent[i] != i}
+    for i in heads:
+        if decisions[i] == "separate":  # a cluster's first name: the others were placed against it
+            decisions[i], decided[i] = "auto", "first name of its cluster"
     out = pd.concat([done, todo])
     out["cluster"], out["canonical"], out["indicator_id"] = clusters, canon, ids
+    out["decision"], out["decided_by"] = decisions, decided
     out["score"] = done["score"].tolist() + scores[len(done) :]
     out = out.fillna({"indicator_id": ""})
     return out[COLUMNS].sort_values(["cluster", "docs", "rows", "name"], ascending=[True, False, False, True])
 
 
 def cluster_map(crosswalk: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """(name, unit) -> (cluster, canonical name, indicator_id) of a crosswalk."""
-    return {
-        (r.name, r.unit): (r.cluster, r.canonical, r.indicator_id or "")
-        for r in crosswalk.fillna("").itertuples(index=False)
-    }
+    """(name, unit) -> (cluster, canonical name, indicator_id) of a crosswalk; a `suggest` row not yet
+    reviewed stands apart, as its own name."""
+    frame = crosswalk.fillna("")
+    decisions = frame["decision"] if "decision" in frame else [""] * len(frame)
+    out = {}
+    for r, decision in zip(frame.itertuples(index=False), decisions):
+        if decision == "suggest":
+            out[(r.name, r.unit)] = (r.name, r.name, "")
+        else:
+            out[(r.name, r.unit)] = (r.cluster, r.canonical, r.indicator_id or "")
+    return out
 
 
 def _tables(tables, required: tuple[str, ...]) -> list[pd.DataFrame]:

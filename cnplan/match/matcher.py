@@ -11,9 +11,14 @@ from rapidfuzz import fuzz, process
 
 from cnplan.match.catalog import CatalogEntry, load_catalog
 from cnplan.match.names import (
+    aside_signature,
+    compare_form,
     family_mask,
     guard_key,
+    loose_covered,
+    loose_key,
     normalize_name,
+    parts_agree,
     sorted_words,
     unit_family,
     units_agree,
@@ -89,6 +94,8 @@ class _Allowed:
     index: np.ndarray
     keys: tuple[str, ...]
     words: tuple[str, ...]
+    forms: tuple[str, ...]  # the keys as subjects are compared (compare_form)
+    form_words: tuple[str, ...]
 
 
 @cache
@@ -96,7 +103,10 @@ def _allowed(catalog: str | None, family: str, guard: str) -> _Allowed:
     """Choices a name may match: the same guard features, and a unit family that agrees (cached)."""
     choices = _choices(catalog)
     index = np.flatnonzero((choices.guards == guard) & family_mask(family, choices.families))
-    return _Allowed(index, tuple(choices.keys[i] for i in index), tuple(choices.words[i] for i in index))
+    keys = tuple(choices.keys[i] for i in index)
+    forms = tuple(compare_form(k) for k in keys)
+    words = tuple(choices.words[i] for i in index)
+    return _Allowed(index, keys, words, forms, tuple(sorted_words(f) for f in forms))
 
 
 def similarity(
@@ -111,6 +121,35 @@ def similarity(
     chars = process.cdist(queries, keys, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff)
     words = process.cdist(query_words, key_words, scorer=fuzz.ratio, dtype=np.float32, score_cutoff=cutoff)
     return np.maximum(chars, words)
+
+
+LOOSE_PENALTY = 5.0  # a subject alike once a loose part is set aside scores this much under an exact one
+
+
+def part_similarity(
+    names: Sequence[str],
+    keys: Sequence[str],
+    key_forms: Sequence[str] | None = None,
+    key_form_words: Sequence[str] | None = None,
+    cutoff: float = 0,
+    key_signatures: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Scores of normalized names by their subjects (compare_form: qualifiers set aside), less
+    LOOSE_PENALTY where the two state different qualifiers (调查失业率 ~ 城镇调查失业率: 95, so a
+    name's exact entry, 居民收入 for 居民收入, still comes first). One cdist, as fast as before."""
+    key_forms = key_forms if key_forms is not None else [compare_form(k) for k in keys]
+    key_form_words = key_form_words if key_form_words is not None else [sorted_words(f) for f in key_forms]
+    forms = [compare_form(n) for n in names]
+    scores = similarity(forms, key_forms, [sorted_words(f) for f in forms], key_form_words, cutoff)
+    mine = [aside_signature(n) for n in names]
+    theirs = key_signatures if key_signatures is not None else [aside_signature(k) for k in keys]
+    rows, cols = np.nonzero(scores)  # few pairs pass the cutoff: penalize only those
+    if not len(rows):
+        return scores
+    differ = np.fromiter((mine[r] != theirs[c] for r, c in zip(rows, cols)), dtype=bool, count=len(rows))
+    scores[rows[differ], cols[differ]] -= LOOSE_PENALTY
+    scores[scores < cutoff] = 0
+    return scores
 
 
 def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = Matcher()) -> list[Match]:
@@ -128,9 +167,9 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
         allowed = _allowed(matcher.catalog, family, guard)
         if not allowed.keys:
             continue
-        words = [sorted_words(q) for q in queries]
         # only the choices a name may match are scored: fewer pairs for rapidfuzz, no masking after
-        scores = similarity(queries, allowed.keys, words, allowed.words, matcher.min_score)
+        scores = part_similarity(queries, allowed.keys, allowed.forms, allowed.form_words, matcher.min_score)
+        _mask_loose_conflicts(scores, queries, allowed.keys)
         best = scores.argmax(axis=1)
         for row, query in enumerate(queries):
             score = round(float(scores[row, best[row]]), 1)
@@ -140,12 +179,25 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
     return [found.get(k, Match()) if k is not None else Match() for k in keyed]
 
 
+def _mask_loose_conflicts(scores: np.ndarray, queries: Sequence[str], keys: Sequence[str]) -> None:
+    """Zero, in place, the scores of catalog names that do not state a loose part the name states as it
+    does (国内 vs none, 城镇 vs 农村); only where a pair scored and a part is stated: the common case is free."""
+    key_loose = [loose_key(k) for k in keys]
+    for row, query in enumerate(queries):
+        mine = loose_key(query)
+        if not mine:
+            continue
+        for col in np.flatnonzero(scores[row]):
+            if not loose_covered(mine, key_loose[col]):
+                scores[row, col] = 0
+
+
 def name_score(a: str, b: str) -> float:
-    """How alike two indicator names are, 0-100, once normalized; 0 when their guard features differ."""
+    """How alike two indicator names are, 0-100, once normalized; 0 when their parts disagree."""
     na, nb = normalize_name(a), normalize_name(b)
-    if guard_key(na) != guard_key(nb):
+    if not parts_agree(na, nb):
         return 0.0
-    return float(similarity([na], [nb], [sorted_words(na)], [sorted_words(nb)])[0, 0])
+    return float(part_similarity([na], [nb])[0, 0])
 
 
 def same_indicator(a: str, unit_a: str, b: str, unit_b: str, matcher: Matcher = Matcher()) -> bool:
@@ -153,5 +205,5 @@ def same_indicator(a: str, unit_a: str, b: str, unit_b: str, matcher: Matcher = 
     have one, else names alike enough (guards agreeing) and units that agree."""
     first, second = match_names([a, b], [unit_a, unit_b], matcher)
     if first.indicator_id and second.indicator_id:
-        return first.indicator_id == second.indicator_id
+        return first.indicator_id == second.indicator_id and parts_agree(normalize_name(a), normalize_name(b))
     return units_agree(unit_a, unit_b) and name_score(a, b) >= matcher.min_score
