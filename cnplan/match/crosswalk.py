@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -130,44 +131,70 @@ def _join_clusters(
     parent, scores = list(range(len(names))), [100.0] * len(names)
     evidence = [set(x) for x in seen] if seen is not None else None  # per cluster root: where it is seen
     kin = families.copy()  # the unit family of each name's cluster: the first known one of its members
-    for start in range(placed, len(names), CHUNK):
-        stop = min(start + CHUNK, len(names))
-        block = part_similarity(normal[start:stop], normal, forms, form_words, matcher.min_score, signatures)
-        for row, i in enumerate(range(start, stop)):
-            hits = _allowed_hits(block[row, :i], i, guards, families, kin)
-            if loose[i]:
-                hits = [j for j in hits if not loose_conflict(loose[i], loose[parent[j]])]
-                hits = [j for j in hits if not loose_conflict(loose[i], loose[j])]
-            if evidence is not None and seen[i]:
-                hits = [j for j in hits if normal[j] == normal[i] or evidence[parent[j]].isdisjoint(seen[i])]
-            if not len(hits):
-                continue
-            values = block[row, hits]
-            best = int(np.argmax(values))  # the first of the best, in placing order
-            if values[best] < matcher.min_score:
-                continue
-            j = int(hits[best])
-            parent[i], scores[i] = parent[j], round(float(values[best]), 1)
-            if families[i] and not kin[j]:  # the cluster learns its unit family from this name
-                members = np.flatnonzero(np.array(parent[:i]) == parent[j])
-                kin[members] = families[i]
-            kin[i] = kin[j] or families[i]
-            if evidence is not None:
-                evidence[parent[j]] |= seen[i]
+    state = _Placing(normal, families, loose, seen, parent, scores, evidence, kin)
+    groups: dict[str, list[int]] = {}
+    for i, guard in enumerate(guards):  # a name joins only names with its strict parts: score within them
+        groups.setdefault(guard, []).append(i)
+    for members in groups.values():
+        index = np.array(members)
+        first = int(np.searchsorted(index, placed))  # the group's names to place start here
+        sub = [normal[k] for k in members]
+        sub_forms, sub_words = [forms[k] for k in members], [form_words[k] for k in members]
+        sub_signatures = [signatures[k] for k in members]
+        for start in range(first, len(members), CHUNK):
+            stop = min(start + CHUNK, len(members))
+            block = part_similarity(
+                sub[start:stop], sub, sub_forms, sub_words, matcher.min_score, sub_signatures
+            )
+            for row, p in enumerate(range(start, stop)):
+                _place(int(index[p]), index[:p], block[row, :p], matcher.min_score, state)
     return parent, scores
 
 
-def _allowed_hits(
-    row: np.ndarray, i: int, guards: np.ndarray, families: np.ndarray, kin: np.ndarray
-) -> np.ndarray:
-    """The earlier names a name may join: scored at all, the same strict parts, a unit family that agrees."""
-    hits = np.flatnonzero(row)
+@dataclass
+class _Placing:
+    """What placing names into clusters reads and updates (one crosswalk's work, never shared)."""
+
+    normal: list[str]
+    families: np.ndarray
+    loose: list
+    seen: Sequence[frozenset[str]] | None
+    parent: list[int]
+    scores: list[float]
+    evidence: list[set[str]] | None
+    kin: np.ndarray
+
+
+def _place(i: int, earlier: np.ndarray, row: np.ndarray, min_score: float, st: _Placing) -> None:
+    """Place name i: join the best earlier name of its group allowed to, or stay a cluster of its own."""
+    hits = earlier[np.flatnonzero(row)]
+    local = np.flatnonzero(row)
+    if st.families[i] and hits.size:
+        ok = (st.kin[hits] == st.families[i]) | (st.kin[hits] == "")
+        hits, local = hits[ok], local[ok]
+    keep = np.ones(len(hits), dtype=bool)
+    for n, j in enumerate(hits):
+        if st.loose[i] and (
+            loose_conflict(st.loose[i], st.loose[st.parent[j]]) or loose_conflict(st.loose[i], st.loose[j])
+        ):
+            keep[n] = False
+        elif st.evidence is not None and st.seen[i] and st.normal[j] != st.normal[i]:
+            keep[n] = st.evidence[st.parent[j]].isdisjoint(st.seen[i])
+    hits, local = hits[keep], local[keep]
     if not hits.size:
-        return hits
-    ok = guards[hits] == guards[i]
-    if families[i]:
-        ok &= (kin[hits] == families[i]) | (kin[hits] == "")
-    return hits[ok]
+        return
+    values = row[local]
+    best = int(np.argmax(values))  # the first of the best, in placing order
+    if values[best] < min_score:
+        return
+    j = int(hits[best])
+    st.parent[i], st.scores[i] = st.parent[j], round(float(values[best]), 1)
+    if st.families[i] and not st.kin[j]:  # the cluster learns its unit family from this name
+        members = np.flatnonzero(np.array(st.parent[:i]) == st.parent[j])
+        st.kin[members] = st.families[i]
+    st.kin[i] = st.kin[j] or st.families[i]
+    if st.evidence is not None:
+        st.evidence[st.parent[j]] |= st.seen[i]
 
 
 def build_crosswalk(
