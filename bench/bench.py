@@ -198,6 +198,30 @@ def matching(rows: int = 100_000) -> None:
     print(f"build_crosswalk: {rows} rows ({distinct} distinct names) in {t:.2f} s")
 
 
+def folder_mb(folder: Path) -> float:
+    """The size of the files under a folder, in MB."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / MB
+
+
+def scale(work: Path, size_mb: float) -> None:
+    """Batch on one machine: a pool of 2 processes against a Dask LocalCluster of 2 workers, a rerun
+    with nothing to redo, and the size of the resume state against the input's."""
+    folder = work / "corpus"
+    files = build_corpus(folder, size_mb)
+    total = sum(len(d) for _, d, _ in files)
+    print(f"corpus: {len(files)} files, {total / MB:.1f} MB; machine: {os.cpu_count()} cores\n")
+    t = cli("batch", str(folder), "-o", str(work / "local"), "--jobs", "2")
+    print(f"cnplan batch --jobs 2:     {t:6.1f} s wall, {rate(total, t):.2f} MB/s")
+    t = cli("batch", str(folder), "-o", str(work / "dask"), "--dask", "local")
+    print(
+        f"cnplan batch --dask local: {t:6.1f} s wall, {rate(total, t):.2f} MB/s (2 workers, start-up included)"
+    )
+    t = cli("batch", str(folder), "-o", str(work / "local"), "--jobs", "2")
+    print(f"cnplan batch, rerun (all reused): {t:.1f} s wall")
+    state = folder_mb(work / "local" / ".cnplan")
+    print(f"resume state: {state:.1f} MB for {total / MB:.1f} MB of input")
+
+
 def main() -> None:
     """Build the corpus, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -208,9 +232,21 @@ def main() -> None:
         "--formats", action="store_true", help="only the read rate of PDF, Word and web pages"
     )
     parser.add_argument("--match", action="store_true", help="only the time to match 100,000 rows")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="only batch: --jobs 2 vs --dask local (2 workers), rerun, state size",
+    )
     args = parser.parse_args()
     if args.match:
         matching()
+        return
+    if args.scale:
+        work = Path(tempfile.mkdtemp(prefix="cnplan-bench-"))
+        try:
+            scale(work, args.size_mb)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return
     work = Path(tempfile.mkdtemp(prefix="cnplan-bench-"))
     if args.formats:

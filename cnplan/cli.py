@@ -120,6 +120,48 @@ EXCEL = click.option("--excel", is_flag=True, help="Write CSV with a BOM so Exce
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes to run  [default: all cores]")
 
 
+class ShardParam(click.ParamType):
+    """A shard written I/N: the I-th of N, 1 <= I <= N."""
+
+    name = "I/N"
+
+    def convert(self, value, param, ctx):
+        """(i, n) from "i/n"; a usage error for anything else."""
+        if isinstance(value, tuple):
+            return value
+        try:
+            i, n = (int(x) for x in str(value).split("/"))
+        except ValueError:
+            self.fail(f"{value!r} is not I/N (3/8: the third of eight shards)", param, ctx)
+        if not 1 <= i <= n:
+            self.fail(f"{value!r}: I must be 1 to N", param, ctx)
+        return i, n
+
+
+def _listed(files_from, in_dir: Path) -> frozenset[str] | None:
+    """The paths of a --files-from list (relative to the input folder, or absolute inside it), / separated."""
+    if files_from is None:
+        return None
+    root = in_dir.resolve()
+    out = set()
+    for line in files_from:
+        line = line.rstrip("\n").rstrip("\r")
+        if not line.strip():
+            continue
+        path = Path(line)
+        if (
+            path.is_absolute()
+            or (Path.cwd() / path).resolve().is_relative_to(root)
+            and not (root / path).exists()
+        ):
+            try:
+                path = path.resolve().relative_to(root)
+            except ValueError:
+                raise CliError(f"--files-from: {line} is not inside {shown(str(in_dir))}") from None
+        out.add(path.as_posix())
+    return frozenset(out)
+
+
 class Size(click.ParamType):
     """A size in bytes written as 200MB, 1.5GB, 800kB or a plain number of bytes."""
 
@@ -632,6 +674,7 @@ def _check_extra_outputs(xlsx: str | None, plot: str | None) -> None:
             plot_format(plot)
         except CnplanError as exc:
             raise click.UsageError(f"--plot {exc}") from None
+        _need_plot()
 
 
 def _plot(long, path: str, indicators: tuple[str, ...], selection, style, matcher) -> None:
@@ -801,12 +844,15 @@ class Progress:
         self.quiet = quiet  # errors only
         self.start = time.perf_counter()
         self.bytes = 0
+        self.new_bytes = 0  # of files done now, not reused from an earlier run: the rate the ETA counts on
         self.shown = 0.0
         self.tenth = 0
 
     def __call__(self, record, done: int, total: int, total_bytes: int) -> None:
         """Account for one finished file; report its error; redraw or log the progress."""
         self.bytes += record.size
+        if not getattr(record, "cached", False):
+            self.new_bytes += record.size
         if record.status == "error":
             self._line(f"cnplan: {shown(record.path)}: {record.error}")
         warning = repair_warning(record.path, record.encoding)
@@ -823,15 +869,23 @@ class Progress:
             click.echo(f"cnplan: {self.status(done, total, total_bytes)}", err=True)
 
     def status(self, done: int, total: int, total_bytes: int) -> str:
-        """files done, MB done, MB/s and the time left."""
+        """files done, MB done, MB/s of the files done now, and the time the files left will take at it
+        (files reused from an earlier run cost nothing and do not speed the estimate up)."""
         elapsed = max(time.perf_counter() - self.start, 1e-6)
-        rate = self.bytes / elapsed
-        left = (total_bytes - self.bytes) / rate if rate else 0
-        eta = time.strftime("%H:%M:%S", time.gmtime(left))
+        rate = self.new_bytes / elapsed
+        remaining = max(total_bytes - self.bytes, 0)
+        eta = time.strftime("%H:%M:%S", time.gmtime(remaining / rate)) if rate else "--:--:--"
+        if not remaining:
+            eta = "00:00:00"
         return (
             f"{done}/{total} files  {self.bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB  "
             f"{rate / 1e6:.2f} MB/s  ETA {eta}  "
         )
+
+    def phase(self, name: str, files: int) -> None:
+        """Say that the files are done and the tables are being written (the last, quiet-looking phase)."""
+        if not self.quiet and (self.live or files >= 50):
+            click.echo(f"cnplan: writing the tables of {files:,} files …", err=True)
 
     def _line(self, text: str) -> None:
         """Print a line above the bar."""
@@ -861,6 +915,34 @@ class Progress:
 )
 @EXCEL
 @click.option("--force", is_flag=True, help="Redo every file, even those done by an earlier run.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run on a Dask scheduler (tcp://host:8786), or `local` for a LocalCluster on this machine; "
+    'needs pip install "cnplan[dask]".',
+)
+@click.option(
+    "--shard",
+    type=ShardParam(),
+    help="Only shard I of N (1/4 … 4/4: files by a hash of their path); merge the outputs with `cnplan merge`.",
+)
+@click.option(
+    "--files-from",
+    type=click.File("r", encoding="utf-8"),
+    help="Only the files listed in this file, one path per line (relative to IN_DIR); - for stdin.",
+)
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="Only files matching (a glob without / matches names)."
+)
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Leave out files matching; repeat for several."
+)
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Remove the resume state (OUT_DIR/.cnplan) after the run: less disk, but a rerun redoes every file.",
+)
 @matcher_options
 @MAX_SIZE_OPTION
 def batch(
@@ -870,6 +952,12 @@ def batch(
     fmt: str,
     excel: bool,
     force: bool,
+    dask_address: str | None,
+    shard: tuple[int, int] | None,
+    files_from,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    clean: bool,
     catalog: str | None,
     min_score: float,
     max_size: int,
@@ -890,8 +978,11 @@ def batch(
     Example:
       cnplan batch corpus/ -o out/
       cnplan batch plans/ -o out/ --jobs 2 --format parquet
+      cnplan batch reports/ -o out/ --dask tcp://10.0.0.5:8786
+      cnplan batch reports/ -o out3/ --shard 3/8 && cnplan merge out1/ … out8/ -o out/
     """
     from cnplan.batch import batch as run_batch
+    from cnplan.batch.plan import Subset
 
     if fmt == "parquet":
         _need_pyarrow()
@@ -910,6 +1001,10 @@ def batch(
             matcher=matcher,
             max_size=max_size,
             command=["cnplan", *sys.argv[1:]],
+            subset=Subset(shard, include, exclude, _listed(files_from, in_dir)),
+            dask=dask_address,
+            on_phase=progress.phase,
+            clean=clean,
         )
     except KeyboardInterrupt:
         click.echo("\ncnplan: interrupted; run the same command again to resume", err=True)
@@ -928,6 +1023,46 @@ def batch(
         click.echo(f"cnplan: warning: {NO_DOCUMENTS.format(where=shown(str(in_dir)))}", err=True)
     if summary.errors or summary.ok + summary.errors == 0:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of the merged tables (created).",
+)
+@EXCEL
+def merge(folders: tuple[str, ...], out_dir: Path, excel: bool) -> None:
+    """Merge the output folders of `cnplan batch --shard` runs into one.
+
+    Writes the tables a single run over all files would have written (same
+    rows, same order, same bytes), the manifest, the normalized texts, and
+    the state, so that OUT resumes like a batch folder.
+
+    \b
+    Example:
+      cnplan batch reports/ -o out1/ --shard 1/2
+      cnplan batch reports/ -o out2/ --shard 2/2
+      cnplan merge out1/ out2/ -o out/
+    """
+    from cnplan.batch.merge import merge as run_merge
+
+    try:
+        summary = run_merge(list(folders), out_dir, excel, ["cnplan", *sys.argv[1:]])
+    except CnplanError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not settings().quiet:
+        click.echo(
+            f"cnplan: {summary.files} files from {len(folders)} folders: {summary.ok} ok, {summary.errors} errors, "
+            f"{summary.skipped} skipped; {summary.rows} rows",
+            err=True,
+        )
+    for path in summary.outputs:
+        click.echo(path)
 
 
 @main.command()
@@ -1023,12 +1158,20 @@ def review(
     failures.exit()
 
 
+def _need_plot() -> None:
+    """Stop with one line when a chart is asked for without matplotlib."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CliError('--plot needs: pip install "cnplan[plot]"') from None
+
+
 def _need_pyarrow() -> None:
     """Stop with one line when parquet output is asked for without pyarrow."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
-        raise click.ClickException("parquet output needs pyarrow: pip install pyarrow") from None
+        raise click.ClickException('parquet output needs: pip install "cnplan[parquet]"') from None
 
 
 if __name__ == "__main__":

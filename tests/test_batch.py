@@ -136,14 +136,14 @@ def test_killed_run_resumes_to_the_same_tables(tmp_path):
     state = killed / ".cnplan" / "state"
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        if state.is_dir() and len(list(state.glob("*/*.json"))) >= 5:
+        if state.is_dir() and len(list(state.glob("*/*.gz"))) >= 5:
             break
         time.sleep(0.02)
     assert proc.poll() is None, "the batch finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (killed / "indicators.csv").exists()  # nothing half-written under a table's name
-    done = len(list(state.glob("*/*.json")))
+    done = len(list(state.glob("*/*.gz")))
     resumed = batch(root, killed, jobs=2)
     assert resumed.reused >= done - 1 > 0
     assert read_tables(killed) == read_tables(whole)

@@ -20,17 +20,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from cnplan.batch.plan import Task, plan
+from cnplan.batch.plan import Subset, Task, plan
+from cnplan.batch.state import SUFFIX as STATE_SUFFIX
+from cnplan.batch.state import read_record, read_tables, rows_frame_of, terms_frame_of, write_state
 from cnplan.codebook import codebook_frame
 from cnplan.corpus import TERM_COLUMNS, document_terms
 from cnplan.errors import CnplanError
-from cnplan.extract import COLUMNS, extract_normalized, values_frame
+from cnplan.extract import COLUMNS, extract_normalized
 from cnplan.extract.context import part_context
 from cnplan.extract.region import detect_division, region_level
 from cnplan.extract.table import warm_up
 from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
-from cnplan.output import TableWriter, atomic_write, atomic_write_text, csv_rows, write_table
+from cnplan.output import TableWriter, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
 from cnplan.provenance import provenance, provenance_json
 from cnplan.read import MAX_SIZE, detect_format, display, file_bytes, read_bytes
@@ -102,16 +104,7 @@ def state_key(sha256: str, task: Task) -> str:
 
 def _state_path(task: Task, key: str) -> Path:
     """Where the state of a key is kept."""
-    return Path(task.state_dir) / key[:2] / f"{key}.json"
-
-
-def _load_state(path: Path) -> dict | None:
-    """A state file's content, or None when absent or unreadable (then the file is redone)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+    return Path(task.state_dir) / key[:2] / f"{key}{STATE_SUFFIX}"
 
 
 def _about(rows: list, text: str) -> tuple[str, str, str, str, int | None]:
@@ -128,6 +121,26 @@ def _about(rows: list, text: str) -> tuple[str, str, str, str, int | None]:
         genres, years = [context.genre] if context.genre else [], [context.year] if context.year else []
     name, code, level = ("|".join(column) for column in zip(*regions))
     return name, code, level, "|".join(genres), years[0] if len(years) == 1 else None
+
+
+def cached_record(task: Task) -> Record | None:
+    """The record of a file done by an earlier run (its state and text still there), else None; a file
+    that is no document is its skipped record at once. Cheap: hash the bytes, read one line of state."""
+    if not task.supported:
+        return process(task)
+    try:
+        data = file_bytes(task.path, task.max_size)
+    except CnplanError:
+        return None  # process() reports it
+    state = _state_path(task, state_key(hashlib.sha256(data).hexdigest(), task))
+    if not os.path.exists(task.normalized):
+        return None
+    saved = read_record(state)
+    if saved is None:
+        return None
+    done = Record(**saved)
+    done.state, done.cached = str(state), True  # where the state is now (a merged folder's own copy)
+    return done
 
 
 def process(task: Task) -> Record:
@@ -151,10 +164,10 @@ def process(task: Task) -> Record:
     state = _state_path(task, state_key(record.sha256, task))
     record.state = str(state)
     if os.path.exists(task.normalized):
-        saved = _load_state(state)
+        saved = read_record(state)
         if saved is not None:
-            done = Record(**saved["record"])
-            done.cached = True
+            done = Record(**saved)
+            done.state, done.cached = str(state), True  # where the state is now (a merged folder's own copy)
             return done
     try:
         return _process_new(task, data, record, state)
@@ -181,16 +194,9 @@ def _process_new(task: Task, data: bytes, record: Record, state: Path) -> Record
     record.rows = len(rows)
     record.normalized = Path(os.path.relpath(task.normalized, task.out_dir)).as_posix()
     values = [list(r.values()) for r in rows]
-    payload = {
-        "record": {k: v for k, v in asdict(record).items() if k != "cached"},
-        "rows": values,
-        "terms": [list(t) for t in terms],
-        # CSV rendered here, in the worker, so that assembling the tables costs the parent little
-        "indicators_csv": csv_rows(values),
-        "terms_csv": csv_rows(terms),
-    }
-    text = json.dumps(payload, ensure_ascii=False)
-    atomic_write(state, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    # CSV rendered here, in the worker, so that assembling the tables costs the parent little
+    saved = {k: v for k, v in asdict(record).items() if k != "cached"}
+    write_state(state, saved, csv_rows(values), csv_rows(terms))
     return record
 
 
@@ -200,11 +206,22 @@ def _process_indexed(item: tuple[int, Task]) -> tuple[int, Record]:
 
 
 def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
-    """(index, record) of the tasks as they finish, on one core or a pool of processes."""
+    """(index, record) of the tasks as they finish, on one core or a pool of processes.
+
+    When an earlier run left state, the files it did are taken from it here first, and only the others
+    go to the pool (none at all: no pool is started, nothing is warmed)."""
     matcher = tasks[0].matcher if tasks else None
-    yield from pool_map(
-        _process_indexed, list(enumerate(tasks)), jobs, ordered=False, warm=partial(warm_up, matcher)
-    )
+    todo = list(enumerate(tasks))
+    if tasks and jobs > 1 and Path(tasks[0].state_dir).is_dir():
+        left = []
+        for index, task in todo:
+            record = cached_record(task)
+            if record is None:
+                left.append((index, task))
+            else:
+                yield index, record
+        todo = left
+    yield from pool_map(_process_indexed, todo, jobs, ordered=False, warm=partial(warm_up, matcher))
 
 
 def output_names(fmt: str) -> dict[str, str]:
@@ -219,7 +236,7 @@ def output_names(fmt: str) -> dict[str, str]:
     }
 
 
-def _assemble(records: list[Record], out: Path, fmt: str, excel: bool, matcher: Matcher) -> None:
+def _assemble(records: list[Record], out: Path, fmt: str, excel: bool, made: dict) -> None:
     """Write indicators and terms from the state files of the ok records, in path order, atomically."""
     names = output_names(fmt)
     ok = [r for r in records if r.status == "ok"]
@@ -228,19 +245,18 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool, matcher: 
         TableWriter(out / names["terms"], TERM_COLUMNS, fmt, excel) as terms,
     ):
         for record in ok:
-            saved = _load_state(Path(record.state))
+            saved = read_tables(record.state)
             if saved is None:
                 raise CnplanError(record.state, "batch state vanished while the batch ran; run again")
             if fmt == "csv":
-                indicators.write_text(saved["indicators_csv"])
-                terms.write_text(saved["terms_csv"])
+                indicators.write_text(saved[0])
+                terms.write_text(saved[1])
             else:
-                indicators.write(values_frame(saved["rows"]))
-                terms.write(pd.DataFrame(saved["terms"], columns=TERM_COLUMNS))
+                indicators.write(rows_frame_of(saved[0]))
+                terms.write(terms_frame_of(saved[1]))
     manifest = pd.DataFrame(
         [[getattr(r, c) for c in MANIFEST_COLUMNS] for r in records], columns=MANIFEST_COLUMNS
     ).astype({"doc_year": "Int64"})  # 2024, not 2024.0, beside files without a year
-    made = provenance(matcher)
     manifest = manifest.assign(
         cnplan_version=made["cnplan_version"],
         catalog_sha256=made["catalog_sha256"],
@@ -250,15 +266,75 @@ def _assemble(records: list[Record], out: Path, fmt: str, excel: bool, matcher: 
     write_table(codebook_frame(), out / names["codebook"], "csv", excel)
 
 
+INDEX_FILE = "index.json"
+
+
+def _relative(path: str, out: Path, prefix: str) -> str:
+    """A state path relative to out, / separated (a prefix cut for the common case)."""
+    if path.startswith(prefix):
+        return path[len(prefix) :].replace(os.sep, "/")
+    return Path(os.path.relpath(path, out)).as_posix()
+
+
+def _index_rows(out: Path, records: list[Record]) -> list[dict]:
+    """The records as the index keeps them: without `cached`, states relative to out."""
+    prefix = str(out) + os.sep
+    rows = []
+    for r in records:
+        row = asdict(r)
+        del row["cached"]
+        row["state"] = _relative(r.state, out, prefix) if r.state and r.status == "ok" else ""
+        rows.append(row)
+    return rows
+
+
+def _stamps(out: Path, fmt: str) -> dict[str, list[int]]:
+    """Size and modification time of each table a batch wrote: a table edited since shows."""
+    stamps = {}
+    for key in ("indicators", "terms", "manifest", "codebook"):
+        path = out / output_names(fmt)[key]
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps[key] = [info.st_size, info.st_mtime_ns]
+    return stamps
+
+
+def write_index(out: Path, records: list[Record], fmt: str, excel: bool = False) -> None:
+    """The batch's records in order with their state files, and the tables' stamps: for `cnplan merge`
+    and for a rerun that finds nothing to redo (its tables are then left as they are)."""
+    index = {"format": fmt, "excel": excel, "records": _index_rows(out, records), "tables": _stamps(out, fmt)}
+    atomic_write_text(out / ".cnplan" / INDEX_FILE, json.dumps(index, ensure_ascii=False))
+
+
+def _unchanged(out: Path, records: list[Record], fmt: str, excel: bool) -> bool:
+    """Whether the tables in out are those of these records already: every file reused, the same records
+    in the same order, the same format, and no table touched since it was written."""
+    if not records or not all(r.cached or r.status != "ok" for r in records):
+        return False
+    try:
+        index = json.loads((out / ".cnplan" / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        index.get("format") == fmt
+        and index.get("excel") == excel
+        and index.get("records") == _index_rows(out, records)
+        and index.get("tables") == _stamps(out, fmt)
+        and len(index["tables"]) == 4
+    )
+
+
 def _prune(out: Path, records: list[Record]) -> None:
     """Remove state files no file of this batch uses any more (edited or removed inputs)."""
     keep = {r.state for r in records if r.state}
     state_root = out / ".cnplan" / "state"
     if not state_root.is_dir():
         return
-    for path in state_root.glob("*/*.json"):
-        if str(path) not in keep:
-            path.unlink(missing_ok=True)
+    for path in state_root.glob("*/*"):
+        if str(path) not in keep and path.is_file():
+            path.unlink(missing_ok=True)  # an edited or removed input's, or a state of an older layout
 
 
 OWN_FOLDERS = (".cnplan", "normalized")
@@ -287,12 +363,18 @@ def batch(
     matcher: Matcher = Matcher(),
     max_size: int = MAX_SIZE,
     command: list[str] | None = None,
+    subset: Subset = Subset(),
+    dask: str | None = None,
+    on_phase: Callable[[str, int], None] | None = None,
+    clean: bool = False,
 ) -> Summary:
     """Turn a folder tree into indicators, terms, normalized texts, a manifest, a codebook and cnplan.json
     (provenance: version, catalog, --min-score, date and ``command``) under out_dir.
 
     ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes. Files over
-    max_size bytes are error rows, refused unread.
+    max_size bytes are error rows, refused unread. ``on_phase("tables", files)`` is called before the
+    tables are written; ``clean`` removes the resume state at the end. ``subset`` takes a shard or some files only (merge
+    shards with `merge`); ``dask`` runs the files on a Dask scheduler (an address, or "local").
     """
     start = time.perf_counter()
     root, out = Path(in_dir), Path(out_dir)
@@ -301,18 +383,31 @@ def batch(
     _check_own_folders(out)
     if force and (out / ".cnplan").exists():
         shutil.rmtree(out / ".cnplan")  # no earlier result left to reuse
-    tasks = plan(root, out, matcher, max_size)
+    tasks = plan(root, out, matcher, max_size, subset)
     jobs = jobs or default_jobs()
     total_bytes = sum(t.size for t in tasks)
     records: dict[int, Record] = {}
-    for done, (index, record) in enumerate(_run(tasks, jobs), start=1):
+    if dask is not None:
+        from cnplan.dask import run_tasks
+
+        finished = run_tasks(tasks, dask, matcher)
+    else:
+        finished = _run(tasks, jobs)
+    for done, (index, record) in enumerate(finished, start=1):
         records[index] = record
         if on_record:
             on_record(record, done, len(tasks), total_bytes)
     ordered = [records[i] for i in range(len(tasks))]
-    _assemble(ordered, out, fmt, excel, matcher)
-    atomic_write_text(out / PROVENANCE_FILE, provenance_json(provenance(matcher, command)))
+    if not _unchanged(out, ordered, fmt, excel):  # a rerun with nothing to redo leaves the tables be
+        if on_phase:
+            on_phase("tables", len(ordered))
+        made = provenance(matcher, command)
+        _assemble(ordered, out, fmt, excel, made)
+        atomic_write_text(out / PROVENANCE_FILE, provenance_json(made))
+        write_index(out, ordered, fmt, excel)
     _prune(out, ordered)
+    if clean:
+        shutil.rmtree(out / ".cnplan", ignore_errors=True)
     return Summary(
         files=len(ordered),
         ok=sum(r.status == "ok" for r in ordered),

@@ -133,6 +133,31 @@ READERS: dict[str, Callable[[bytes, str], Document]] = {
 }
 
 
+# The extra that installs each optional reader's libraries (`pip install "cnplan[pdf]"`).
+EXTRAS = {
+    "pdf": ("pdf", "PDF"),
+    "docx": ("docx", "Word"),
+    "html": ("html", "a web page"),
+    "mhtml": ("html", "a web page"),
+}
+EXTRA_MODULES = {
+    "pypdfium2": "pdf",
+    "docx": "docx",
+    "trafilatura": "html",
+    "lxml": "html",
+    "lxml_html_clean": "html",
+}
+
+
+def needs_extra(fmt: str, module: str | None) -> str | None:
+    """The one-line advice when a reader's library is missing: `PDF needs: pip install "cnplan[pdf]"`."""
+    extra, what = EXTRAS.get(fmt, (None, fmt))
+    root = (module or "").split(".")[0]
+    if extra is None or EXTRA_MODULES.get(root) != extra:
+        return None
+    return f'{what} needs: pip install "cnplan[{extra}]"'
+
+
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     """Build a Document from raw bytes of any supported format, refusing the others with advice."""
     if not data.strip(b" \t\r\n\x00"):
@@ -143,7 +168,13 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     named = READ_SUFFIXES.get(Path(path).suffix.lower())
     if named in ("pdf", "docx") and fmt != named:
         raise CnplanError(path, f"named .{named} but holds {fmt}, not {named} (a failed download?)")
-    return READERS[fmt](data, path)
+    try:
+        return READERS[fmt](data, path)
+    except ImportError as exc:  # an optional reader not installed: say which extra brings it
+        advice = needs_extra(fmt, exc.name)
+        if advice is None:
+            raise
+        raise CnplanError(path, advice) from None
 
 
 def file_bytes(path: str | os.PathLike[str], max_size: int = MAX_SIZE) -> bytes:
@@ -214,17 +245,20 @@ def is_supported(path: str | os.PathLike[str]) -> bool:
     return suffix in READ_SUFFIXES or suffix in LEGACY_SUFFIXES
 
 
-def doc_id(root: str | os.PathLike[str], file: str | os.PathLike[str], keep_suffix: bool = False) -> str:
+def doc_id(
+    root: str | os.PathLike[str], file: str | os.PathLike[str], keep_suffix: bool = False, root_name: str = ""
+) -> str:
     """The doc id of a file found under a folder: the folder's name and the path below it, no suffix."""
     rel = Path(file).relative_to(root)
     rel = rel if keep_suffix else rel.with_suffix("")
-    return display((Path(Path(root).resolve().name) / rel).as_posix())
+    return display((Path(root_name or Path(root).resolve().name) / rel).as_posix())
 
 
 def doc_ids(root: str | os.PathLike[str], files: Sequence[str | os.PathLike[str]]) -> list[str]:
     """Doc ids of files under a folder; files that differ only by suffix (plan.pdf, plan.docx) keep it."""
     stems = Counter(Path(f).with_suffix("") for f in files)
-    return [doc_id(root, f, keep_suffix=stems[Path(f).with_suffix("")] > 1) for f in files]
+    name = Path(root).resolve().name  # once for the folder, not per file
+    return [doc_id(root, f, stems[Path(f).with_suffix("")] > 1, name) for f in files]
 
 
 def iter_files(root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None) -> Iterator[Path]:

@@ -1,7 +1,9 @@
 """A private tokenizer (never jieba's global one) with the planning lexicon added.
 
 The engine is jieba-fast-dat (jieba's algorithm over a C++ double-array trie, about 8x faster)
-loaded with jieba's own dictionary, so the cuts are jieba's, word for word (tests check it).
+loaded with jieba's own dictionary, so the cuts are jieba's, word for word (tests check it). Where
+jieba-fast-dat is not installed (Windows with Python 3.10-3.12 has no wheel), or with the environment
+variable CNPLAN_TOKENIZER=jieba, jieba itself cuts: the same dictionary, the same words, slower.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba_fast_dat
 import regex
 
 from cnplan import lexicon
@@ -62,6 +63,21 @@ def _planning_terms() -> list[tuple[str, int]]:
 
 
 @cache
+def engine():
+    """The tokenizer module: jieba_fast_dat, or jieba where that is absent or CNPLAN_TOKENIZER=jieba."""
+    if os.environ.get("CNPLAN_TOKENIZER", "") != "jieba":
+        try:
+            import jieba_fast_dat
+
+            return jieba_fast_dat
+        except ImportError:
+            pass
+    import jieba
+
+    return jieba
+
+
+@cache
 def _dictionary() -> str:
     """jieba's own dictionary file, the one both engines cut with (found without importing jieba)."""
     spec = importlib.util.find_spec("jieba")
@@ -70,13 +86,17 @@ def _dictionary() -> str:
     return os.path.join(os.path.dirname(spec.origin), "dict.txt")
 
 
-def _cached_trie(tok: jieba_fast_dat.Tokenizer) -> None:
+def _cached_trie(tok) -> None:
     """Load the dictionary trie from cnplan's cache, building it first (atomically) when absent."""
     # the engine's and the dictionary's files are rewritten on every reinstall; a stat is cheaper
     # than package metadata, and importing jieba for its version would cost 60 ms of start-up
-    engine = os.stat(jieba_fast_dat.__file__).st_mtime_ns
+    module = engine()
+    stamp = os.stat(module.__file__).st_mtime_ns
     dictionary = os.stat(_dictionary())
-    final = Path(cache_dir()) / f"jieba_fast_dat.{dictionary.st_size}.{dictionary.st_mtime_ns}.{engine}.dat"
+    kind = "dat" if module.__name__ == "jieba_fast_dat" else "cache"
+    final = (
+        Path(cache_dir()) / f"{module.__name__}.{dictionary.st_size}.{dictionary.st_mtime_ns}.{stamp}.{kind}"
+    )
     if final.exists():
         tok.cache_file = str(final)
         tok.initialize()
@@ -95,10 +115,11 @@ def _cached_trie(tok: jieba_fast_dat.Tokenizer) -> None:
 
 
 @cache
-def tokenizer() -> jieba_fast_dat.Tokenizer:
+def tokenizer():
     """The tokenizer, built once per process; the dictionary trie is cached across runs."""
-    jieba_fast_dat.setLogLevel(logging.WARNING)
-    tok = jieba_fast_dat.Tokenizer(_dictionary())
+    module = engine()
+    module.setLogLevel(logging.WARNING)
+    tok = module.Tokenizer(_dictionary())
     _cached_trie(tok)
     for term, freq in _planning_terms():
         tok.add_word(term, freq)
