@@ -427,3 +427,20 @@ def test_region_code_and_level(text, name, code, level):
     assert region_level(division) == level
     rows = cnplan.extract(text, "d") if name else []
     assert all((r.region, r.region_code, r.region_level) == (name, code, level) for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        # a city named right before one of its districts is the district's address
+        ("杭州市余杭区2024年政府工作报告\n进出口总额增长3.2%。", "余杭区"),
+        ("浙江省杭州市余杭区人民政府工作报告", "余杭区"),
+        # the government that delivers the report names its level
+        ("杭州市余杭区2024年政府工作报告\n各位代表：\n现在，我代表区人民政府向大会报告工作。", "余杭区"),
+        # near misses: a province and its city is the city; a list of places is no address
+        ("浙江省杭州市人民政府工作报告", "杭州市"),
+        ("杭州市、余杭区和萧山区的合作项目", "杭州市"),
+    ],
+)
+def test_the_region_of_an_address_is_its_last_part(text, region):
+    assert detect_region(text) == region

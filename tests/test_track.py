@@ -246,3 +246,24 @@ def test_track_on_a_table_that_is_no_indicator_table(tmp_path):
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["track", str(bad)])
     assert result.exit_code == 1 and "not an indicator table" in result.output
+
+
+@pytest.mark.parametrize(
+    "target, actual, linked",
+    [
+        ("外贸进出口总额增长5%", "进出口总额增长3.2%", True),  # the same indicator in other words
+        ("新增市场主体8000户", "新增市场主体8500户", True),
+        # near misses: alike words, another indicator (a part differs, or another unit family)
+        ("规模以上工业增加值增长6%", "工业增加值增长5.5%", False),
+        ("城镇居民人均可支配收入增长6%", "农村居民人均可支配收入增长7%", False),
+        ("新增高新技术企业100家", "高新技术企业达到800家", False),
+    ],
+)
+def test_a_target_is_linked_to_an_outcome_named_in_other_words(target, actual, linked):
+    docs = {
+        "gwr_2024": f"杭州市余杭区2024年政府工作报告\n二、2024年主要预期目标\n{target}。",
+        "gwr_2025": f"杭州市余杭区2025年政府工作报告\n一、2024年工作回顾\n{actual}。",
+    }
+    frame = track_table(_table(docs))
+    assert len(frame) == 1
+    assert (frame["actual_doc"].iat[0] == "gwr_2025") is linked

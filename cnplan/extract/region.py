@@ -19,13 +19,13 @@ SELF_INSTITUTIONS = regex.compile(
     r"^(?:人民政府|政府|委|党委|科技局|科学技术局|发改委|统计局|人大|政协|科技工作|经济)"
 )
 SELF_WORDS = {
-    "市": ("我市", "全市", "本市"),
-    "州": ("我州", "全州"),
-    "县": ("我县", "全县"),
-    "区": ("我区", "全区"),
-    "旗": ("我旗", "全旗"),
-    "盟": ("我盟", "全盟"),
-    "省": ("我省", "全省"),
+    "市": ("我市", "全市", "本市", "代表市人民政府", "代表市政府"),
+    "州": ("我州", "全州", "代表州人民政府", "代表州政府"),
+    "县": ("我县", "全县", "代表县人民政府", "代表县政府"),
+    "区": ("我区", "全区", "代表区人民政府", "代表区政府"),
+    "旗": ("我旗", "全旗", "代表旗人民政府", "代表旗政府"),
+    "盟": ("我盟", "全盟", "代表盟行政公署"),
+    "省": ("我省", "全省", "代表省人民政府", "代表省政府"),
 }
 SUPERIOR = regex.compile(r"^[^，,。；;]{0,8}?(?:的)?(?:领导下|指导下|关心下|支持下)")
 # jieba cuts each run of these characters on its own, so a run's cut is the same alone or in context
@@ -191,11 +191,17 @@ def region_level(division: Division | None) -> str:
     return LEVEL_NAMES.get(division.level, division.level) if division else ""
 
 
+def _contains(outer: Division, inner: Division) -> bool:
+    """Whether a division lies inside another (a county in its city or province, a city in its province)."""
+    return LEVEL_RANK[outer.level] < LEVEL_RANK[inner.level] and outer.name in (inner.city, inner.province)
+
+
 def detect_division(text: str, min_score: float = 3.0) -> Division | None:
     """The division (name, GB/T 2260 code, level) a text speaks for, or None when unclear or masked."""
     scores: dict[Division, float] = defaultdict(float)
     self_suffix = _self_suffix(text)
     by_name = _names()[0]
+    previous: tuple[int, Division, float] | None = None  # end, division and weight of the last mention
     for pos, name, d in mentions(text):
         if self_suffix and len(by_name[name]) > 1:
             d = _as_self(name, d, self_suffix)
@@ -207,7 +213,10 @@ def detect_division(text: str, min_score: float = 3.0) -> Division | None:
             continue  # 在荆门市科技局的领导下: a superior, not the speaker
         if SELF_INSTITUTIONS.match(after):
             weight += 2
+        if previous and previous[0] == pos and _contains(previous[1], d):
+            scores[previous[1]] -= previous[2]  # 杭州市余杭区: the city is the district's address
         scores[d] += weight
+        previous = (pos + len(name), d, weight)
     if not scores:
         return None
     for d in scores:

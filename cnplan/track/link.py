@@ -137,6 +137,32 @@ def _candidates(actuals: pd.DataFrame) -> dict[tuple, list]:
     return found
 
 
+def _by_region_year(found: dict[tuple, list]) -> dict[tuple, list]:
+    """The actual rows by (region, year), in the order of _candidates."""
+    out: dict[tuple, list] = defaultdict(list)
+    for (region, _, year), rows in found.items():
+        out[(region, year)].extend(rows)
+    return out
+
+
+def _alike(target, rows) -> list:
+    """Actual rows of the target's region and year whose name says the same indicator in other words
+    (the parts agree and the subjects score at least the matcher's threshold: 外贸进出口总额增长 and
+    进出口总额增长), best first; never across two catalog ids."""
+    from cnplan.match.matcher import DEFAULT_MIN_SCORE, name_score
+
+    scored = []
+    for a in rows:
+        if target.indicator_id and a.indicator_id and target.indicator_id != a.indicator_id:
+            continue
+        if not _later(target, a) or a.family != target.family:
+            continue
+        score = name_score(target.indicator, a.indicator)
+        if score >= DEFAULT_MIN_SCORE:
+            scored.append((-score, len(scored), a))
+    return [a for _, _, a in sorted(scored, key=lambda t: t[:2])]
+
+
 def persistence(targets: pd.DataFrame) -> list[int]:
     """Per target row, how many consecutive years up to its own the region set this same value for it."""
     values = defaultdict(set)
@@ -226,13 +252,17 @@ def track_table(table: pd.DataFrame, clusters: dict | None = None) -> pd.DataFra
     targets = _usable(frame, "target").drop_duplicates(
         ["region_key", "key", "year", "doc", "value", "value_max", "comparator"]
     )
-    found = _candidates(_usable(frame, "actual"))
+    actuals = _usable(frame, "actual")
+    found = _candidates(actuals)
+    by_year = _by_region_year(found)
     runs = persistence(targets)
     out = []
     for target, run in zip(targets.itertuples(index=False), runs):
         options = [
             a for a in found.get((target.region_key, target.key, int(target.year)), ()) if _later(target, a)
         ]
+        if not options:
+            options = _alike(target, by_year.get((target.region_key, int(target.year)), ()))
         out.append(_one_row(target, options[0] if options else None, run))
     result = pd.DataFrame(out, columns=TRACK_COLUMNS)
     result["year"] = result["year"].astype("Int64")
