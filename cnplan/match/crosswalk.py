@@ -47,7 +47,6 @@ COLUMNS = [
 # auto: certain (the catalog's own name or alias, or the same name once normalized); suggest: probably the
 # same, look (alike, parts agreeing); separate: a cluster of its own. A reviewer may write any decision;
 # compare uses every row but `suggest` ones, which stand apart until reviewed.
-DECISIONS = ("auto", "suggest", "separate")
 KEY = ["name", "unit"]
 CHUNK = 512  # names scored at a time against all names: bounds memory for large tables
 
@@ -62,7 +61,7 @@ def name_stats(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     frame = pd.concat(pieces, ignore_index=True).fillna({"indicator": "", "unit_base": ""})
     frame = frame[frame["indicator"].astype(str).str.strip() != ""]
     frame = frame.rename(columns={"indicator": "name", "unit_base": "unit"})
-    frame["seen"] = [_seen_key(d, k, y) for d, k, y in zip(frame["doc"], frame["kind"], frame["year"])]
+    frame["seen"] = _seen_keys(frame)
     stats = (
         frame.groupby(KEY, sort=False)
         .agg(
@@ -75,18 +74,14 @@ def name_stats(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return stats.sort_values(["docs", "rows", "name", "unit"], ascending=[False, False, True, True])
 
 
-def pd_NA():
-    """pandas' missing value (imported late: pandas is loaded only by the functions that make frames)."""
+def _seen_keys(frame: pd.DataFrame) -> pd.Series:
+    """Where each row is reported, as evidence against merging: doc|kind|year ('' without kind or year)."""
     import pandas as pd
 
-    return pd.NA
-
-
-def _seen_key(doc, kind, year) -> str:
-    """Where a row is reported, as evidence against merging: doc, kind and year ('' without a year)."""
-    if year is None or year is pd_NA() or year != year or year == "" or not isinstance(kind, str) or not kind:
-        return ""
-    return f"{doc}|{kind}|{int(float(year))}"
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    kind = frame["kind"].astype("string").fillna("")
+    keys = frame["doc"].astype(str) + "|" + kind + "|" + year.fillna(0).astype("int64").astype(str)
+    return keys.where(year.notna() & (kind != ""), "")
 
 
 def read_crosswalk(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -167,8 +162,8 @@ class _Placing:
 
 def _place(i: int, earlier: np.ndarray, row: np.ndarray, min_score: float, st: _Placing) -> None:
     """Place name i: join the best earlier name of its group allowed to, or stay a cluster of its own."""
-    hits = earlier[np.flatnonzero(row)]
     local = np.flatnonzero(row)
+    hits = earlier[local]
     if st.families[i] and hits.size:
         ok = (st.kin[hits] == st.families[i]) | (st.kin[hits] == "")
         hits, local = hits[ok], local[ok]
@@ -236,7 +231,7 @@ def build_crosswalk(
     todo = rest[rest["cluster"].isna()]
     names = done["name"].tolist() + todo["name"].tolist()
     units = done["unit"].tolist() + todo["unit"].tolist()
-    seen = done["seen"].tolist() + todo["seen"].tolist() if "seen" in done else None
+    seen = done["seen"].tolist() + todo["seen"].tolist()
     parent, scores = _join_clusters(names, units, len(done), matcher, seen)
     decisions = done["decision"].tolist() + [None] * len(todo)
     decided = done["decided_by"].tolist() + [None] * len(todo)

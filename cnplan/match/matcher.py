@@ -46,10 +46,13 @@ class Match:
 
 @dataclass(frozen=True)
 class _Choices:
-    """Every name of every catalog entry, normalized, with its entry and unit family."""
+    """Every name of every catalog entry, normalized, with its entry, unit family and parts, and its
+    subject as names are scored (compare_form, its sorted words, its qualifiers)."""
 
     keys: tuple[str, ...]
-    words: tuple[str, ...]
+    forms: tuple[str, ...]
+    form_words: tuple[str, ...]
+    signatures: tuple[str, ...]
     entries: tuple[CatalogEntry, ...]
     owner: np.ndarray
     families: np.ndarray
@@ -66,9 +69,12 @@ def _choices(catalog: str | None) -> _Choices:
             keys.append(normalize_name(name))
             owner.append(i)
             families.append(unit_family(entry.unit))
+    forms = tuple(compare_form(k) for k in keys)
     return _Choices(
         tuple(keys),
-        tuple(sorted_words(k) for k in keys),
+        forms,
+        tuple(sorted_words(f) for f in forms),
+        tuple(aside_signature(k) for k in keys),
         entries,
         np.array(owner),
         np.array(families, dtype=object),
@@ -89,24 +95,27 @@ def entry_of(indicator_id: str, catalog: str | None = None) -> CatalogEntry | No
 
 @dataclass(frozen=True)
 class _Allowed:
-    """The choices a kind of name may match: their indices, normalized names and sorted words."""
+    """The choices a kind of name may match: their indices, and their names as _Choices holds them."""
 
     index: np.ndarray
     keys: tuple[str, ...]
-    words: tuple[str, ...]
-    forms: tuple[str, ...]  # the keys as subjects are compared (compare_form)
+    forms: tuple[str, ...]
     form_words: tuple[str, ...]
+    signatures: tuple[str, ...]
 
 
 @cache
 def _allowed(catalog: str | None, family: str, guard: str) -> _Allowed:
-    """Choices a name may match: the same guard features, and a unit family that agrees (cached)."""
+    """Choices a name may match: the same strict parts, and a unit family that agrees (cached)."""
     choices = _choices(catalog)
     index = np.flatnonzero((choices.guards == guard) & family_mask(family, choices.families))
-    keys = tuple(choices.keys[i] for i in index)
-    forms = tuple(compare_form(k) for k in keys)
-    words = tuple(choices.words[i] for i in index)
-    return _Allowed(index, keys, words, forms, tuple(sorted_words(f) for f in forms))
+
+    def pick(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(values[i] for i in index)
+
+    return _Allowed(
+        index, pick(choices.keys), pick(choices.forms), pick(choices.form_words), pick(choices.signatures)
+    )
 
 
 def similarity(
@@ -168,7 +177,9 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
         if not allowed.keys:
             continue
         # only the choices a name may match are scored: fewer pairs for rapidfuzz, no masking after
-        scores = part_similarity(queries, allowed.keys, allowed.forms, allowed.form_words, matcher.min_score)
+        scores = part_similarity(
+            queries, allowed.keys, allowed.forms, allowed.form_words, matcher.min_score, allowed.signatures
+        )
         _mask_loose_conflicts(scores, queries, allowed.keys)
         best = scores.argmax(axis=1)
         for row, query in enumerate(queries):

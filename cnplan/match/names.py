@@ -120,22 +120,26 @@ def name_parts(normalized: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _strict_parts() -> frozenset[str]:
-    """The parts whose absence is a value too."""
-    return frozenset(r.part for r in part_rules() if r.strict)
+def _parts_where(flag: str) -> frozenset[str]:
+    """The parts whose rows have a flag set: `strict` (absence is a value too) or `aside` (qualifiers)."""
+    return frozenset(r.part for r in part_rules() if getattr(r, flag))
+
+
+def _key_of(normalized: str, parts: frozenset[str]) -> str:
+    """The values a name states of some parts, as one key ('' for none)."""
+    return ";".join(f"{p}={v}" for p, v in name_parts(normalized) if p in parts)
 
 
 @cache
 def guard_key(normalized: str) -> str:
     """The strict parts of a normalized name as one key: names must have the same key to match."""
-    strict = _strict_parts()
-    return ";".join(f"{p}={v}" for p, v in name_parts(normalized) if p in strict)
+    return _key_of(normalized, _parts_where("strict"))
 
 
 @cache
 def loose_key(normalized: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The loose parts a normalized name states: (part, values)."""
-    strict = _strict_parts()
+    strict = _parts_where("strict")
     by: dict[str, set[str]] = {}
     for p, v in name_parts(normalized):
         if p not in strict:
@@ -163,8 +167,7 @@ def compare_form(normalized: str) -> str:
 @cache
 def aside_signature(normalized: str) -> str:
     """The qualifiers (aside=yes parts) a name states, as one key: '' for none."""
-    aside = {r.part for r in part_rules() if r.aside}
-    return ";".join(f"{p}={v}" for p, v in name_parts(normalized) if p in aside)
+    return _key_of(normalized, _parts_where("aside"))
 
 
 def loose_covered(query: tuple, key: tuple) -> bool:
