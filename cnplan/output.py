@@ -329,6 +329,36 @@ INTEGER_COLUMNS = (
 TEXT_COLUMNS = ("region_code", "indicator_id", "doc")  # codes keep their leading zeros, ids stay text
 
 
+def read_tables(tables, required: tuple[str, ...] = ()) -> list[pd.DataFrame]:
+    """Frames of tables given as a file, a DataFrame, or a list of either (files read and checked)."""
+    import pandas as pd
+
+    if isinstance(tables, (str, os.PathLike, pd.DataFrame)):
+        tables = [tables]
+    return [t if isinstance(t, pd.DataFrame) else read_table(t, required) for t in tables]
+
+
+def one_table(tables, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows of tables given as read_tables takes them, as one frame."""
+    import pandas as pd
+
+    frames = read_tables(tables, required)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def text_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A copy of a table with these columns as text (missing values and missing columns empty) and its
+    year, if any, as a nullable integer: what compare and track read."""
+    import pandas as pd
+
+    frame = table.copy()
+    for column in columns:
+        frame[column] = frame[column].fillna("").astype(str) if column in frame.columns else ""
+    if "year" in frame.columns:
+        frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    return frame
+
+
 def restore_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     """A table read back with the types cnplan wrote: years and counts as Int64 (no 2024.0), codes as text."""
     out = frame.copy()

@@ -13,7 +13,7 @@ from cnplan.extract.units import split_multiplier
 from cnplan.match.catalog import load_catalog
 from cnplan.match.crosswalk import cluster_map, read_crosswalk
 from cnplan.match.matcher import Matcher, entry_of
-from cnplan.output import read_table
+from cnplan.output import one_table, text_columns
 
 NEEDED = (
     "doc",
@@ -101,26 +101,24 @@ def _in_unit(value: float, value_base: float, unit_base: str, written: str, unit
     return value, written
 
 
+TEXT = (
+    "indicator_id",
+    "comparator",
+    "unit",
+    "unit_base",
+    "indicator",
+    "region",
+    "region_code",
+    "kind",
+    "doc",
+)
+
+
 def _clean(table: pd.DataFrame) -> pd.DataFrame:
     """The columns compare reads, with text columns as text and the year as a nullable integer."""
-    frame = table.copy()
-    for column in (
-        "indicator_id",
-        "comparator",
-        "unit",
-        "unit_base",
-        "indicator",
-        "region",
-        "region_code",
-        "kind",
-        "doc",
-    ):
-        if column not in frame.columns:
-            frame[column] = ""
-        frame[column] = frame[column].fillna("").astype(str)
+    frame = text_columns(table, TEXT)
     if "sentence_no" not in frame.columns:
         frame["sentence_no"] = np.arange(len(frame))
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     frame["region"] = frame["region"].replace("", UNKNOWN_REGION)
     return frame
 
@@ -260,10 +258,7 @@ def compare_frame(
 ) -> pd.DataFrame:
     """Regions side by side (or, with long=True, the tidy panel) from indicator tables: files or DataFrames,
     one or a list; as `cnplan compare` writes them."""
-    if isinstance(tables, (str, os.PathLike, pd.DataFrame)):
-        tables = [tables]
-    frames = [t if isinstance(t, pd.DataFrame) else read_table(t, NEEDED) for t in tables]
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    table = one_table(tables, NEEDED)
     selection = Selection(kind, year, tuple(indicators), latest)
     clusters = cluster_map(read_crosswalk(crosswalk)) if crosswalk else None
     figures = long_figures(table, selection, clusters, matcher)
@@ -277,7 +272,6 @@ def compare_tables(
     matcher: Matcher = Matcher(),
 ) -> pd.DataFrame:
     """The long form of the selected figures of indicator table files (see long_figures)."""
-    tables = [read_table(p, NEEDED) for p in paths]
-    table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    table = one_table(list(paths), NEEDED)
     clusters = cluster_map(read_crosswalk(crosswalk)) if crosswalk else None
     return long_figures(table, selection, clusters, matcher)

@@ -27,7 +27,7 @@ from cnplan.match.names import (
     sorted_words,
     unit_family,
 )
-from cnplan.output import read_table
+from cnplan.output import read_table, read_tables
 
 if TYPE_CHECKING:  # pandas is imported by the functions that make frames
     import pandas as pd
@@ -279,20 +279,11 @@ def cluster_map(crosswalk: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str
     return out
 
 
-def _tables(tables, required: tuple[str, ...]) -> list[pd.DataFrame]:
-    """Frames from a table file, a DataFrame, or a list of either."""
-    import pandas as pd
-
-    if isinstance(tables, (str, os.PathLike, pd.DataFrame)):
-        tables = [tables]
-    return [t if isinstance(t, pd.DataFrame) else read_table(t, required) for t in tables]
-
-
 def crosswalk_frame(
     tables, reviewed: str | os.PathLike[str] | pd.DataFrame | None = None, matcher: Matcher = Matcher()
 ) -> pd.DataFrame:
     """The crosswalk of indicator tables (files or DataFrames, one or a list), keeping a reviewed one's decisions."""
-    frames = _tables(tables, ("doc", "indicator", "unit_base"))
+    frames = read_tables(tables, ("doc", "indicator", "unit_base"))
     if reviewed is not None and not hasattr(reviewed, "columns"):
         reviewed = read_crosswalk(reviewed)
     return build_crosswalk(frames, matcher, reviewed)

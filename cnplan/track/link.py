@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
-from collections.abc import Sequence
 
 import pandas as pd
 
 from cnplan.extract.context import genre_defaults
-from cnplan.extract.units import split_multiplier
+from cnplan.extract.units import split_multiplier, to_base
 from cnplan.match.crosswalk import cluster_map, read_crosswalk
+from cnplan.match.matcher import DEFAULT_MIN_SCORE, name_score
 from cnplan.match.names import normalize_name, unit_family
-from cnplan.output import read_table
+from cnplan.output import one_table, text_columns
 from cnplan.track import rules
 
 NEEDED = ("doc", "region", "kind", "year", "indicator", "value", "unit", "comparator", "sentence")
@@ -80,18 +80,13 @@ def indicator_key(name: str, unit_base: str, indicator_id: str, clusters: dict |
 
 def _prepared(table: pd.DataFrame, clusters: dict | None) -> pd.DataFrame:
     """The rows with text columns as text, a region key, an indicator key, a unit family and a date."""
-    frame = table.copy()
-    for column in TEXT:
-        if column not in frame.columns:
-            frame[column] = ""
-        frame[column] = frame[column].fillna("").astype(str)
+    frame = text_columns(table, TEXT)
     for column in ("value_max", "value_base", "doc_year", "sentence_no"):
         if column not in frame.columns:
             frame[column] = math.nan
-    if (frame["unit_base"] == "").all():
-        frame["unit_base"] = [split_multiplier(u)[1] for u in frame["unit"]]
-        frame["value_base"] = [v * split_multiplier(u)[0] for v, u in zip(frame["value"], frame["unit"])]
-    frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
+    if (frame["unit_base"] == "").all():  # a table without base units (not written by extract): make them
+        based = [to_base(v, u) for v, u in zip(frame["value"], frame["unit"])]
+        frame["value_base"], frame["unit_base"] = [b[0] for b in based], [b[1] for b in based]
     frame["region_key"] = [c if c else r for c, r in zip(frame["region_code"], frame["region"])]
     frame["key"] = [
         indicator_key(n, u, i, clusters)
@@ -127,30 +122,23 @@ def _later(target, actual) -> bool:
     return actual.family == target.family or not actual.family or not target.family
 
 
-def _candidates(actuals: pd.DataFrame) -> dict[tuple, list]:
-    """Actual rows by (region, indicator, year), nearest document first, then in document order."""
+def _candidates(actuals: pd.DataFrame) -> tuple[dict[tuple, list], dict[tuple, list]]:
+    """Actual rows by (region, indicator, year) and by (region, year), nearest document first, then in
+    document order."""
     order = actuals.assign(_p=actuals["published"].fillna(math.inf))
     order = order.sort_values(["_p", "doc", "sentence_no"], kind="stable")
-    found: dict[tuple, list] = defaultdict(list)
+    by_key: dict[tuple, list] = defaultdict(list)
+    by_year: dict[tuple, list] = defaultdict(list)
     for row in order.itertuples(index=False):
-        found[(row.region_key, row.key, int(row.year))].append(row)
-    return found
-
-
-def _by_region_year(found: dict[tuple, list]) -> dict[tuple, list]:
-    """The actual rows by (region, year), in the order of _candidates."""
-    out: dict[tuple, list] = defaultdict(list)
-    for (region, _, year), rows in found.items():
-        out[(region, year)].extend(rows)
-    return out
+        by_key[(row.region_key, row.key, int(row.year))].append(row)
+        by_year[(row.region_key, int(row.year))].append(row)
+    return by_key, by_year
 
 
 def _alike(target, rows) -> list:
     """Actual rows of the target's region and year whose name says the same indicator in other words
     (the parts agree and the subjects score at least the matcher's threshold: 外贸进出口总额增长 and
-    进出口总额增长), best first; never across two catalog ids."""
-    from cnplan.match.matcher import DEFAULT_MIN_SCORE, name_score
-
+    进出口总额增长), best first, nearest document first among equals; never across two catalog ids."""
     scored = []
     for a in rows:
         if target.indicator_id and a.indicator_id and target.indicator_id != a.indicator_id:
@@ -252,9 +240,7 @@ def track_table(table: pd.DataFrame, clusters: dict | None = None) -> pd.DataFra
     targets = _usable(frame, "target").drop_duplicates(
         ["region_key", "key", "year", "doc", "value", "value_max", "comparator"]
     )
-    actuals = _usable(frame, "actual")
-    found = _candidates(actuals)
-    by_year = _by_region_year(found)
+    found, by_year = _candidates(_usable(frame, "actual"))
     runs = persistence(targets)
     out = []
     for target, run in zip(targets.itertuples(index=False), runs):
@@ -280,11 +266,6 @@ def track_frame(
 ) -> pd.DataFrame:
     """The attainment table (see track_table) of indicator tables: files or DataFrames, one or a list,
     grouped by a reviewed crosswalk's clusters when one is given."""
-    if isinstance(tables, (str, os.PathLike, pd.DataFrame)):
-        tables = [tables]
-    frames: Sequence[pd.DataFrame] = [
-        t if isinstance(t, pd.DataFrame) else read_table(t, NEEDED) for t in tables
-    ]
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    table = one_table(tables, NEEDED)
     clusters = cluster_map(read_crosswalk(crosswalk)) if crosswalk else None
     return track_table(table, clusters)
