@@ -233,6 +233,24 @@ def stdin_paths(paths: tuple[Path, ...], max_size: int):
 TABLES = click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 
 
+def chart_options(command):
+    """The options of every command that draws a chart: --dpi and --lang."""
+    command = click.option(
+        "--lang",
+        type=click.Choice(("zh", "en")),
+        default="zh",
+        show_default=True,
+        help="Words of the chart: Chinese, or English (the catalog's name_en, English units).",
+    )(command)
+    return click.option(
+        "--dpi",
+        type=click.IntRange(50, 1200),
+        default=300,
+        show_default=True,
+        help="Resolution of a PNG chart.",
+    )(command)
+
+
 def matcher_options(command):
     """The options that set how indicator names are matched to the catalog: --catalog, --min-score."""
     command = click.option(
@@ -573,16 +591,7 @@ def match(
     help="Also draw a chart per indicator, a panel per year (one with --latest): .png, or .pdf and "
     ".svg (vector, for a paper).",
 )
-@click.option(
-    "--dpi", type=click.IntRange(50, 1200), default=300, show_default=True, help="Resolution of a PNG chart."
-)
-@click.option(
-    "--lang",
-    type=click.Choice(("zh", "en")),
-    default="zh",
-    show_default=True,
-    help="Words of the chart: Chinese, or English (the catalog's name_en, English units).",
-)
+@chart_options
 @click.option(
     "--scale",
     type=click.Choice(("auto", "linear", "log")),
@@ -716,12 +725,7 @@ def _plot(long, path: str, indicators: tuple[str, ...], selection, style, matche
     help="Also draw one --indicator: a panel per region, targets hollow (a band for a range), outcomes "
     "filled, over the years (.png, .pdf or .svg).",
 )
-@click.option(
-    "--dpi", type=click.IntRange(50, 1200), default=300, show_default=True, help="Resolution of a PNG chart."
-)
-@click.option(
-    "--lang", type=click.Choice(("zh", "en")), default="zh", show_default=True, help="Words of the chart."
-)
+@chart_options
 def track(
     tables: tuple[str, ...],
     output: str | None,
