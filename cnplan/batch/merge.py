@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path, PurePosixPath
 
 from cnplan.batch.runner import (
@@ -14,7 +15,7 @@ from cnplan.batch.runner import (
     Summary,
     _assemble,
     _check_own_folders,
-    output_names,
+    summarize,
     write_index,
 )
 from cnplan.errors import CnplanError
@@ -65,13 +66,12 @@ def merge(
     command: list[str] | None = None,
 ) -> Summary:
     """Merge shard folders into out_dir: indicators, terms, manifest and codebook as one run would write
-    them (same order, same bytes), the normalized texts, and the state, so that out_dir resumes."""
-    import time
-
+    them (same order, same bytes), the normalized texts, and the state, so that out_dir resumes.
+    Every shard is read and checked before anything is written."""
     start = time.perf_counter()
     out = Path(out_dir)
     _check_own_folders(out)
-    records: list[Record] = []
+    shards: list[tuple[Path, list[Record]]] = []
     made: dict | None = None
     fmt = ""
     seen: dict[str, Path] = {}
@@ -90,6 +90,12 @@ def merge(
                     folder, f"{record.path} is in {seen[record.path]} too: shards must not overlap"
                 )
             seen[record.path] = folder
+        shards.append((folder, shard))
+    if made is None:
+        raise CnplanError(out, "no shard folder to merge")
+    records: list[Record] = []
+    for folder, shard in shards:
+        for record in shard:
             if record.normalized:
                 _copy(folder / record.normalized, out / record.normalized)
             if record.state and record.status == "ok":
@@ -97,20 +103,9 @@ def merge(
                 _copy(Path(record.state), state)
                 record.state = str(state)
             records.append(record)
-    if made is None:
-        raise CnplanError(out, "no shard folder to merge")
     records.sort(key=lambda r: walk_key(r.path))
     merged = {**made, "command": command, "merged_from": [str(f) for f in folders]}
     _assemble(records, out, fmt, excel, merged)
     atomic_write_text(out / PROVENANCE_FILE, provenance_json(merged))
     write_index(out, records, fmt, excel)
-    return Summary(
-        files=len(records),
-        ok=sum(r.status == "ok" for r in records),
-        errors=sum(r.status == "error" for r in records),
-        skipped=sum(r.status == "skipped" for r in records),
-        reused=0,
-        rows=sum(r.rows for r in records),
-        seconds=time.perf_counter() - start,
-        outputs=tuple(str(out / n) for n in output_names(fmt).values()),
-    )
+    return summarize(records, out, fmt, start)

@@ -123,24 +123,27 @@ def _about(rows: list, text: str) -> tuple[str, str, str, str, int | None]:
     return name, code, level, "|".join(genres), years[0] if len(years) == 1 else None
 
 
+def _reused(task: Task, sha256: str) -> Record | None:
+    """The record an earlier run saved for this content, if its state and its text are still there."""
+    state = _state_path(task, state_key(sha256, task))
+    saved = read_record(state) if os.path.exists(task.normalized) else None
+    if saved is None:
+        return None
+    done = Record(**saved)
+    done.state, done.cached = str(state), True  # where the state is now (a merged folder's own copy)
+    return done
+
+
 def cached_record(task: Task) -> Record | None:
-    """The record of a file done by an earlier run (its state and text still there), else None; a file
-    that is no document is its skipped record at once. Cheap: hash the bytes, read one line of state."""
+    """The record of a file done by an earlier run, else None (a file not done is read again by
+    process); a file that is no document is its skipped record at once. Cheap: hash, one line of state."""
     if not task.supported:
         return process(task)
     try:
         data = file_bytes(task.path, task.max_size)
     except CnplanError:
         return None  # process() reports it
-    state = _state_path(task, state_key(hashlib.sha256(data).hexdigest(), task))
-    if not os.path.exists(task.normalized):
-        return None
-    saved = read_record(state)
-    if saved is None:
-        return None
-    done = Record(**saved)
-    done.state, done.cached = str(state), True  # where the state is now (a merged folder's own copy)
-    return done
+    return _reused(task, hashlib.sha256(data).hexdigest())
 
 
 def process(task: Task) -> Record:
@@ -161,14 +164,11 @@ def process(task: Task) -> Record:
     except Exception as exc:  # a bug must not stop the batch or lose the file: report it as its error
         record.status, record.error = "error", f"internal error: {type(exc).__name__}: {exc}"
         return record
+    done = _reused(task, record.sha256)
+    if done is not None:
+        return done
     state = _state_path(task, state_key(record.sha256, task))
     record.state = str(state)
-    if os.path.exists(task.normalized):
-        saved = read_record(state)
-        if saved is not None:
-            done = Record(**saved)
-            done.state, done.cached = str(state), True  # where the state is now (a merged folder's own copy)
-            return done
     try:
         return _process_new(task, data, record, state)
     except CnplanError as exc:
@@ -322,7 +322,6 @@ def _unchanged(out: Path, records: list[Record], fmt: str, excel: bool) -> bool:
         and index.get("excel") == excel
         and index.get("records") == _index_rows(out, records)
         and index.get("tables") == _stamps(out, fmt)
-        and len(index["tables"]) == 4
     )
 
 
@@ -373,8 +372,9 @@ def batch(
 
     ``on_record(record, done, total_files, total_bytes)`` is called as each file finishes. Files over
     max_size bytes are error rows, refused unread. ``on_phase("tables", files)`` is called before the
-    tables are written; ``clean`` removes the resume state at the end. ``subset`` takes a shard or some files only (merge
-    shards with `merge`); ``dask`` runs the files on a Dask scheduler (an address, or "local").
+    tables are written; ``clean`` removes the resume state at the end. ``subset`` takes a shard or some
+    files only (merge shards with `merge`); ``dask`` runs the files on a Dask scheduler (an address, a
+    distributed Client, or "local").
     """
     start = time.perf_counter()
     root, out = Path(in_dir), Path(out_dir)
@@ -408,13 +408,18 @@ def batch(
     _prune(out, ordered)
     if clean:
         shutil.rmtree(out / ".cnplan", ignore_errors=True)
+    return summarize(ordered, out, fmt, start)
+
+
+def summarize(records: list[Record], out: Path, fmt: str, start: float) -> Summary:
+    """What a run (or a merge) did: counts by status, rows, the time since start, the files written."""
     return Summary(
-        files=len(ordered),
-        ok=sum(r.status == "ok" for r in ordered),
-        errors=sum(r.status == "error" for r in ordered),
-        skipped=sum(r.status == "skipped" for r in ordered),
-        reused=sum(r.cached for r in ordered),
-        rows=sum(r.rows for r in ordered),
+        files=len(records),
+        ok=sum(r.status == "ok" for r in records),
+        errors=sum(r.status == "error" for r in records),
+        skipped=sum(r.status == "skipped" for r in records),
+        reused=sum(r.cached for r in records),
+        rows=sum(r.rows for r in records),
         seconds=time.perf_counter() - start,
         outputs=tuple(str(out / n) for n in output_names(fmt).values()),
     )
