@@ -58,7 +58,7 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[str, str] | None:
 
 def rows_frame_of(csv_text: str) -> pd.DataFrame:
     """The indicator rows of a CSV block as the typed frame extraction gives (for jsonl and parquet)."""
-    from cnplan.extract import values_frame
+    from cnplan.extract.table import typed_rows, values_frame
 
     if not csv_text:
         return values_frame([])
@@ -71,8 +71,7 @@ def rows_frame_of(csv_text: str) -> pd.DataFrame:
         keep_default_na=False,
         na_values={c: [""] for c in NUMERIC},
     )
-    values = frame.astype(object).where(frame.notna(), None).values.tolist()
-    return values_frame(values)
+    return typed_rows(frame)
 
 
 def terms_frame_of(csv_text: str) -> pd.DataFrame:

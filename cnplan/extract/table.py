@@ -222,7 +222,11 @@ def values_frame(values: list) -> pd.DataFrame:
     """A typed DataFrame from rows given as value sequences in column order."""
     import pandas as pd
 
-    df = pd.DataFrame(values, columns=COLUMNS)
+    return typed_rows(pd.DataFrame(values, columns=COLUMNS))
+
+
+def typed_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """An indicator table with the dtypes every piece of a table shares (years Int64, values float)."""
     df["year"] = df["year"].astype("Int64")
     df["doc_year"] = df["doc_year"].astype("Int64")
     df["part"] = df["part"].astype("int64")
