@@ -7,6 +7,7 @@ import html
 import json
 import math
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -122,7 +123,11 @@ def _plain(value):
 
 def rows_json(rows: Sequence[Indicator]) -> str:
     """The rows as JSON for the page's script, safe inside <script> (no `</`)."""
-    data = [{k: _plain(v) for k, v in asdict(r).items()} for r in rows]
+    return _script_json([{k: _plain(v) for k, v in asdict(r).items()} for r in rows])
+
+
+def _script_json(data) -> str:
+    """JSON safe inside a <script> element (no `</`)."""
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
@@ -155,15 +160,14 @@ def _check_list(rows: Sequence[Indicator], found: list[Check]) -> str:
     return f"<ol>{''.join(items)}</ol>"
 
 
-def _most_common(values: list[str]) -> list[str]:
+def _about(rows: Sequence[Indicator]) -> str:
     """The region, genre and year a page is about, for its heading: the most common of each, if any."""
-    third = len(values) // 3
     out = []
-    for group in (values[:third], values[third : 2 * third], values[2 * third :]):
-        named = [v for v in group if v]
+    for values in ([r.region for r in rows], [r.genre for r in rows], [str(r.doc_year or "") for r in rows]):
+        named = Counter(v for v in values if v)
         if named:
-            out.append(max(set(named), key=named.count))
-    return out
+            out.append(named.most_common(1)[0][0])
+    return ", ".join(out)
 
 
 def review_html(
@@ -173,12 +177,8 @@ def review_html(
     found = checks(rows, low_score)
     flagged = frozenset(c.row for c in found)
     kinds = {k: sum(r.kind == k for r in rows) for k in ("target", "actual")}
-    about = ", ".join(
-        _most_common(
-            [r.region for r in rows] + [r.genre for r in rows] + [str(r.doc_year or "") for r in rows]
-        )
-    )
-    labels = json.dumps(field_labels(), ensure_ascii=False).replace("</", "<\\/")
+    about = _about(rows)
+    labels = _script_json(field_labels())
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>
