@@ -141,7 +141,14 @@ def _value_text(value: float, year, with_year: bool) -> str:
     return f"{text} ({int(year)})" if with_year and not pd.isna(year) else text
 
 
-def _panel(ax, figures: pd.DataFrame, regions: list[str], log: bool, words, family, with_year: bool):
+def plain_axes(ax) -> None:
+    """The axes a journal figure wants: no box on top and right, small tick labels."""
+    ax.tick_params(labelsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _panel(ax, figures: pd.DataFrame, regions: list[str], log: bool, family, with_year: bool):
     """Horizontal bars of one indicator in one year (or latest): a row per region, a bar per kind."""
     for i, region in enumerate(regions):
         here = figures[figures["region"] == region]
@@ -157,11 +164,9 @@ def _panel(ax, figures: pd.DataFrame, regions: list[str], log: bool, words, fami
                 fontsize=6.5,
                 family=family,
             )
+    plain_axes(ax)
     ax.set_yticks(range(len(regions)), regions, family=family, fontsize=8)
     ax.set_ylim(len(regions) - 0.5, -0.5)  # first region on top
-    ax.tick_params(axis="x", labelsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
     ax.margins(x=0.25)
     if not log:
         ax.axvline(0, color="black", linewidth=0.6)
@@ -173,8 +178,8 @@ def _indicator_row(subfig, figures: pd.DataFrame, style: ChartStyle, latest: boo
     unit = figures["unit"].value_counts().index[0]
     figures = figures[figures["unit"] == unit]
     years = [None] if latest else panel_years(figures, style.max_years)
-    if not latest:
-        figures = figures[figures["year"].isin(years)] if years != [None] else figures
+    if years != [None]:
+        figures = figures[figures["year"].isin(years)]
     order = figures.groupby("region")["value"].max().sort_values(ascending=False, kind="stable")
     regions = order.index.tolist()
     log = use_log(figures["value"].tolist(), style.scale)
@@ -186,7 +191,7 @@ def _indicator_row(subfig, figures: pd.DataFrame, style: ChartStyle, latest: boo
             shown, title = figures[figures["year"].isna()], words["no_year"]
         else:
             shown, title = figures[figures["year"] == year], words["year"].format(year)
-        _panel(ax, shown, regions, log, words, family, with_year=latest)
+        _panel(ax, shown, regions, log, family, with_year=latest)
         ax.set_title(title, family=family, fontsize=9)
     for ax in axes[1:]:
         ax.tick_params(axis="y", labelleft=False)

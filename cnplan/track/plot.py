@@ -8,7 +8,7 @@ import os
 
 import pandas as pd
 
-from cnplan.compare.plot import WORDS, ChartStyle, font_family, indicator_title, plot_format
+from cnplan.compare.plot import WORDS, ChartStyle, font_family, indicator_title, plain_axes, plot_format
 from cnplan.output import atomic_write
 
 TARGET_MARK = {
@@ -49,9 +49,7 @@ def _panel(ax, rows: pd.DataFrame, family) -> None:
         ax.plot(done["year"].astype(int), done["actual_value"], linestyle="-", linewidth=0.8, **ACTUAL_MARK)
     ax.set_title(rows["region"].iat[0], family=family, fontsize=9)
     ax.set_xticks(sorted(set(years)))
-    ax.tick_params(labelsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    plain_axes(ax)
     ax.margins(x=0.15, y=0.2)
 
 
