@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from cnplan import lexicon
-from cnplan.extract.units import split_multiplier, units
 from cnplan.lexicon import LexiconError
+from cnplan.match.names import unit_family
 
 WORDINGS = ("hard", "soft")
 DIRECTIONS = ("floor", "ceiling")
@@ -102,16 +102,10 @@ def tolerance_rules() -> dict[str, tuple[str, float]]:
     return out
 
 
-def unit_category(unit: str) -> str:
-    """The category of a unit in units.csv (percent, money, count ...); empty when unknown."""
-    info = units().get(split_multiplier(unit)[1])
-    return info.category if info is not None else ""
-
-
 def tolerance(value: float, unit: str) -> float:
     """How far an outcome may fall short of an approximate (左右) target of this value and unit."""
     rules = tolerance_rules()
-    measure, amount = rules.get(unit_category(unit), rules["*"])
+    measure, amount = rules.get(unit_family(unit), rules["*"])  # the unit's category in units.csv
     return amount if measure == "points" else amount * abs(value)
 
 
@@ -121,7 +115,7 @@ def threshold(comparator: str, value: float, value_max: float | None, way: str, 
     A range is met above its low end (a floor: exceeding is meeting) or under its high end (a ceiling);
     `~` allows the tolerance; `=`, `>=` and `>` are reached at the value.
     """
-    has_max = value_max is not None and not _nan(value_max)
+    has_max = not _nan(value_max)
     if way == "ceiling":
         if has_max:
             return value_max
@@ -131,7 +125,7 @@ def threshold(comparator: str, value: float, value_max: float | None, way: str, 
 
 def outcome_interval(comparator: str, value: float, value_max: float | None) -> tuple[float, float]:
     """What an outcome as written says the value is: 5.6 -> [5.6, 5.6]; 超过120 -> [120, inf); a range."""
-    if value_max is not None and not _nan(value_max):
+    if not _nan(value_max):
         return value, value_max
     if comparator in (">=", ">"):
         return value, math.inf
