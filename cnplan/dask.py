@@ -20,13 +20,19 @@ FILES_PER_TASK = 8  # documents sent to a worker at a time: few round trips, yet
 WARM_ATTRIBUTE = "cnplan_warm_ups"  # on each worker: how many times it was warmed (once, tested)
 
 
+def _need(module: str, where: str = "--dask"):
+    """A module of the dask extra, or one line saying what to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise CnplanError(where, NEEDS) from None
+
+
 def _distributed():
     """The distributed module, or one line saying what to install."""
-    try:
-        import distributed
-    except ImportError:
-        raise CnplanError("--dask", NEEDS) from None
-    return distributed
+    return _need("distributed")
 
 
 def _warm_plugin(matcher: Matcher | None):
@@ -120,10 +126,7 @@ def _frame_of(
 def extract_bag(paths, matcher: Matcher | None = Matcher(), files_per_partition: int = FILES_PER_TASK):
     """A dask.bag of indicator rows (dicts with the spec's columns) of files or folders; nothing runs
     until computed. A bad file gives no rows."""
-    try:
-        import dask.bag as db
-    except ImportError:
-        raise CnplanError("cnplan.dask", NEEDS) from None
+    db = _need("dask.bag", "cnplan.dask")
     files = _files(paths)
     bag = db.from_sequence(files, partition_size=files_per_partition)
     return bag.map_partitions(lambda part: _frame_of(part, matcher).to_dict("records"))
@@ -132,10 +135,7 @@ def extract_bag(paths, matcher: Matcher | None = Matcher(), files_per_partition:
 def extract_frame(paths, matcher: Matcher | None = Matcher(), files_per_partition: int = FILES_PER_TASK):
     """A dask.dataframe of the indicator table of files or folders, one partition per batch of files,
     with the spec's columns and dtypes (meta given: building it computes nothing)."""
-    try:
-        import dask.dataframe as dd
-    except ImportError:
-        raise CnplanError("cnplan.dask", NEEDS) from None
+    dd = _need("dask.dataframe", "cnplan.dask")
     parts = chunks(_files(paths), files_per_partition) or [[]]
     return dd.from_map(_frame_of, parts, matcher=matcher, meta=table_meta(), enforce_metadata=False)
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -135,8 +136,6 @@ def shard_of(rel: str, n: int) -> int:
 
 def _glob(rel: str, pattern: str) -> bool:
     """A glob on the relative path; a pattern without / matches the file's name at any depth."""
-    from fnmatch import fnmatchcase
-
     return fnmatchcase(rel, pattern) if "/" in pattern else fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
 
 
