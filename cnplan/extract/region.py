@@ -18,14 +18,19 @@ TITLE_ZONE = 150
 SELF_INSTITUTIONS = regex.compile(
     r"^(?:人民政府|政府|委|党委|科技局|科学技术局|发改委|统计局|人大|政协|科技工作|经济)"
 )
+# How a document speaks of its own division: 我市, 全市 …, and the government that delivers it
+# (我代表区人民政府向大会报告工作).
 SELF_WORDS = {
-    "市": ("我市", "全市", "本市", "代表市人民政府", "代表市政府"),
-    "州": ("我州", "全州", "代表州人民政府", "代表州政府"),
-    "县": ("我县", "全县", "代表县人民政府", "代表县政府"),
-    "区": ("我区", "全区", "代表区人民政府", "代表区政府"),
-    "旗": ("我旗", "全旗", "代表旗人民政府", "代表旗政府"),
-    "盟": ("我盟", "全盟", "代表盟行政公署"),
-    "省": ("我省", "全省", "代表省人民政府", "代表省政府"),
+    suffix: (f"我{suffix}", f"全{suffix}", *extra, *(f"代表{suffix}{body}" for body in bodies))
+    for suffix, extra, bodies in (
+        ("市", ("本市",), ("人民政府", "政府")),
+        ("州", (), ("人民政府", "政府")),
+        ("县", (), ("人民政府", "政府")),
+        ("区", (), ("人民政府", "政府")),
+        ("旗", (), ("人民政府", "政府")),
+        ("盟", (), ("行政公署",)),
+        ("省", (), ("人民政府", "政府")),
+    )
 }
 SUPERIOR = regex.compile(r"^[^，,。；;]{0,8}?(?:的)?(?:领导下|指导下|关心下|支持下)")
 # jieba cuts each run of these characters on its own, so a run's cut is the same alone or in context
