@@ -1136,15 +1136,13 @@ def review(
     with stdin_paths(paths, max_size) as paths:
         _need_documents(paths)
         failures = Failures()
-        items = list(load(paths, max_size))
-        good = [i for i in items if i.error is None]
-        several = len(good) > 1
+        several = len(list(walk(paths))) > 1  # decided before any document is read: pages are streamed
         folder = output is not None and (several or output.endswith(("/", os.sep)) or os.path.isdir(output))
         if several and output is None:
             raise click.UsageError("several documents: give -o DIR/ to write one page each")
         if output is not None and not folder and not output.lower().endswith((".html", ".htm")):
             raise click.UsageError(f"-o {output}: a review page is named .html (or give a folder, out/)")
-        for item in items:
+        for item in load(paths, max_size):
             if item.error is not None:
                 failures(item.error)
                 continue
