@@ -34,7 +34,27 @@ def column_width(header: str, values: pd.Series) -> int:
     return min(MAX_WIDTH, longest + 2)
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+def cell_comment(text: str):
+    """An Excel comment holding a figure's source, wide enough to read."""
+    from openpyxl.comments import Comment
+
+    comment = Comment(text, "cnplan")
+    comment.width = COMMENT_WIDTH
+    return comment
+
+
+def format_sheet(sheet, frame: pd.DataFrame, freeze: str = "A2") -> None:
+    """A sheet as cnplan writes every one: frozen header (and key columns), filters, column widths."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = freeze
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    for i, column in enumerate(frame.columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column_width(str(column), frame[column])
+
+
+def clean_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the control characters Excel refuses removed from its text cells."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -47,8 +67,6 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _source_comments(sheet, frame: pd.DataFrame) -> None:
     """Put each row's document and sentence on its value cell as a comment, to check the figure in place."""
-    from openpyxl.comments import Comment
-
     if "value" not in frame.columns or "sentence" not in frame.columns:
         return
     col = list(frame.columns).index("value") + 1
@@ -56,27 +74,20 @@ def _source_comments(sheet, frame: pd.DataFrame) -> None:
     numbers = frame["sentence_no"] if "sentence_no" in frame.columns else [""] * len(frame)
     for r, (doc, number, sentence) in enumerate(zip(docs, numbers, frame["sentence"]), start=2):
         if isinstance(sentence, str) and sentence:
-            comment = Comment(f"{doc} #{number}\n{sentence}", "cnplan")
-            comment.width = COMMENT_WIDTH
-            sheet.cell(row=r, column=col).comment = comment
+            sheet.cell(row=r, column=col).comment = cell_comment(f"{doc} #{number}\n{sentence}")
 
 
 def write_table_workbook(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write a table as a workbook at path (the caller makes it atomic)."""
     import pandas as pd
-    from openpyxl.utils import get_column_letter
 
     if len(frame) > MAX_ROWS:
         raise CnplanError(
             str(path), f"{len(frame):,} rows: more than an Excel sheet holds; write .csv or .parquet"
         )
     with open(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
-        for name, rows in sheet_split(_clean(frame)):
+        for name, rows in sheet_split(clean_cells(frame)):
             rows.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            if len(frame.columns):
-                sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(rows) + 1}"
-            for i, column in enumerate(rows.columns, start=1):
-                sheet.column_dimensions[get_column_letter(i)].width = column_width(column, rows[column])
+            format_sheet(sheet, rows)
             _source_comments(sheet, rows)

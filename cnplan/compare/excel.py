@@ -9,9 +9,7 @@ import pandas as pd
 from cnplan.compare.table import Selection, pick_figures, wide_figures
 from cnplan.match.matcher import Matcher
 from cnplan.output import atomic_write
-
-KIND_SHEETS = {"target": "targets", "actual": "actuals"}
-COMMENT_WIDTH = 320
+from cnplan.workbook import KIND_SHEETS, cell_comment, clean_cells, format_sheet
 
 
 def _sheets(long: pd.DataFrame, selection: Selection) -> list[tuple[str, str]]:
@@ -22,8 +20,6 @@ def _sheets(long: pd.DataFrame, selection: Selection) -> list[tuple[str, str]]:
 
 def _comments(sheet, wide: pd.DataFrame, picked: pd.DataFrame, index: list[str]) -> None:
     """Put each figure's source (document, sentence) on its cell as a comment."""
-    from openpyxl.comments import Comment
-
     source = {}
     for row in picked.itertuples(index=False):
         key = tuple(getattr(row, c) for c in index) + (f"{row.indicator} ({row.unit})",)
@@ -32,9 +28,7 @@ def _comments(sheet, wide: pd.DataFrame, picked: pd.DataFrame, index: list[str])
         for c, column in enumerate(wide.columns, start=1):
             text = source.get(tuple(values) + (column,))
             if text:
-                comment = Comment(text, "cnplan")
-                comment.width = COMMENT_WIDTH
-                sheet.cell(row=r, column=c).comment = comment
+                sheet.cell(row=r, column=c).comment = cell_comment(text)
 
 
 def write_workbook(
@@ -49,14 +43,15 @@ def write_workbook(
         with open(tmp, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
             for kind, name in _sheets(long, selection):
                 chosen = Selection(kind, selection.year, selection.indicators, selection.latest)
-                wide = wide_figures(long, chosen, matcher)
+                wide = clean_cells(wide_figures(long, chosen, matcher))
                 wide.to_excel(writer, sheet_name=name, index=False)
                 sheet = writer.sheets[name]
                 index = [c for c in ("region", "kind", "year") if c in wide.columns]
-                sheet.freeze_panes = sheet.cell(row=2, column=len(index) + 1)
+                format_sheet(sheet, wide, sheet.cell(row=2, column=len(index) + 1).coordinate)
                 picked = pick_figures(long[long["kind"] == kind], chosen)
                 _comments(sheet, wide, picked, index)
-            long.to_excel(writer, sheet_name="sources", index=False)
-            writer.sheets["sources"].freeze_panes = "A2"
+            sources = clean_cells(long)
+            sources.to_excel(writer, sheet_name="sources", index=False)
+            format_sheet(writer.sheets["sources"], sources)
 
     atomic_write(path, write)
