@@ -24,14 +24,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "dta")
 STREAM_FORMATS = ("csv", "tsv", "jsonl")  # those that can go to stdout
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".json": "jsonl"}
 EXTENSIONS |= {".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".dta": "dta"}
-SUFFIX = {
-    "csv": ".csv",
-    "tsv": ".tsv",
-    "jsonl": ".jsonl",
-    "parquet": ".parquet",
-    "xlsx": ".xlsx",
-    "dta": ".dta",
-}
+SUFFIX = {fmt: f".{fmt}" for fmt in FORMATS}  # the extension each format is written with
 WHOLE_FORMATS = ("xlsx", "dta")  # written whole at close, from the pieces kept in memory
 
 

@@ -32,7 +32,7 @@ from cnplan.extract.region import detect_division, region_level
 from cnplan.extract.table import warm_up
 from cnplan.match.matcher import Matcher
 from cnplan.normalize import normalize
-from cnplan.output import TableWriter, atomic_write_text, csv_rows, write_table
+from cnplan.output import SUFFIX, TableWriter, atomic_write_text, csv_rows, write_table
 from cnplan.parallel import default_jobs, pool_map
 from cnplan.provenance import provenance, provenance_json
 from cnplan.read import MAX_SIZE, detect_format, display, file_bytes, read_bytes
@@ -55,7 +55,6 @@ MANIFEST_COLUMNS = [
     "error",
     "normalized",
 ]
-EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 PROVENANCE_FILE = "cnplan.json"
 
 
@@ -226,7 +225,7 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[tuple[int, Record]]:
 
 def output_names(fmt: str) -> dict[str, str]:
     """File names of the batch tables for a format."""
-    ext = EXTENSIONS[fmt]
+    ext = SUFFIX[fmt]
     return {
         "indicators": f"indicators{ext}",
         "terms": f"terms{ext}",
