@@ -340,13 +340,15 @@ def one_table(tables, required: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def text_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """A copy of a table with these columns as text (missing values and missing columns empty) and its
-    year, if any, as a nullable integer: what compare and track read."""
+    """A copy of a table with these columns as text (missing values and missing columns empty, a code read
+    as a number, 320600.0, as 320600) and its year, if any, as a nullable integer: what compare and track read."""
     import pandas as pd
 
     frame = table.copy()
     for column in columns:
-        frame[column] = frame[column].fillna("").astype(str) if column in frame.columns else ""
+        frame[column] = (
+            frame[column].map(_code_text).fillna("").astype(str) if column in frame.columns else ""
+        )
     if "year" in frame.columns:
         frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     return frame

@@ -123,11 +123,6 @@ def _clean(table: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _code(value: str) -> str:
-    """A region code as text, whether the table was read as text or as numbers (320600.0)."""
-    return value[:-2] if value.endswith(".0") else value
-
-
 def long_figures(
     table: pd.DataFrame,
     selection: Selection = Selection(),
@@ -147,7 +142,7 @@ def long_figures(
     frame = frame[keep.fillna(False)]
     out = pd.DataFrame(
         {
-            "region_code": frame["region_code"].map(_code),
+            "region_code": frame["region_code"],
             "region": frame["region"],
             "kind": frame["kind"],
             "year": frame["year"],
