@@ -898,16 +898,21 @@ class Progress:
         click.echo(text, err=True)
 
 
+def output_folder(help_text: str):
+    """The required -o OUT_DIR of the commands that write a folder (batch, merge)."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 @main.command()
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (created; may already hold an earlier run to resume).",
-)
+@output_folder("Output folder (created; may already hold an earlier run to resume).")
 @JOBS
 @click.option(
     "--format",
@@ -1031,14 +1036,7 @@ def batch(
 
 @main.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The folder of the merged tables (created).",
-)
+@output_folder("The folder of the merged tables (created).")
 @EXCEL
 def merge(folders: tuple[str, ...], out_dir: Path, excel: bool) -> None:
     """Merge the output folders of `cnplan batch --shard` runs into one.
