@@ -233,22 +233,27 @@ def stdin_paths(paths: tuple[Path, ...], max_size: int):
 TABLES = click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 
 
-def chart_options(command):
-    """The options of every command that draws a chart: --dpi and --lang."""
-    command = click.option(
-        "--lang",
-        type=click.Choice(("zh", "en")),
-        default="zh",
-        show_default=True,
-        help="Words of the chart: Chinese, or English (the catalog's name_en, English units).",
-    )(command)
-    return click.option(
-        "--dpi",
-        type=click.IntRange(50, 1200),
-        default=300,
-        show_default=True,
-        help="Resolution of a PNG chart.",
-    )(command)
+def chart_options(plot_help: str):
+    """The options of every command that draws a chart: --plot (with its help), --dpi and --lang."""
+
+    def add(command):
+        command = click.option(
+            "--lang",
+            type=click.Choice(("zh", "en")),
+            default="zh",
+            show_default=True,
+            help="Words of the chart: Chinese, or English (the catalog's name_en, English units).",
+        )(command)
+        command = click.option(
+            "--dpi",
+            type=click.IntRange(50, 1200),
+            default=300,
+            show_default=True,
+            help="Resolution of a PNG chart.",
+        )(command)
+        return click.option("--plot", type=click.Path(dir_okay=False), help=plot_help)(command)
+
+    return add
 
 
 def matcher_options(command):
@@ -585,13 +590,10 @@ def match(
 @click.option(
     "--xlsx", type=click.Path(dir_okay=False), help="Also write an Excel workbook (sheet per kind)."
 )
-@click.option(
-    "--plot",
-    type=click.Path(dir_okay=False),
-    help="Also draw a chart per indicator, a panel per year (one with --latest): .png, or .pdf and "
-    ".svg (vector, for a paper).",
+@chart_options(
+    "Also draw a chart per indicator, a panel per year (one with --latest): .png, or .pdf and "
+    ".svg (vector, for a paper)."
 )
-@chart_options
 @click.option(
     "--scale",
     type=click.Choice(("auto", "linear", "log")),
@@ -719,13 +721,10 @@ def _plot(long, path: str, indicators: tuple[str, ...], selection, style, matche
     help="A reviewed crosswalk (from `cnplan match`): a target and an outcome are one indicator when "
     "they share its cluster.",
 )
-@click.option(
-    "--plot",
-    type=click.Path(dir_okay=False),
-    help="Also draw one --indicator: a panel per region, targets hollow (a band for a range), outcomes "
-    "filled, over the years (.png, .pdf or .svg).",
+@chart_options(
+    "Also draw one --indicator: a panel per region, targets hollow (a band for a range), outcomes "
+    "filled, over the years (.png, .pdf or .svg)."
 )
-@chart_options
 def track(
     tables: tuple[str, ...],
     output: str | None,
