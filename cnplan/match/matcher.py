@@ -53,6 +53,7 @@ class _Choices:
     forms: tuple[str, ...]
     form_words: tuple[str, ...]
     signatures: tuple[str, ...]
+    loose: tuple
     entries: tuple[CatalogEntry, ...]
     owner: np.ndarray
     families: np.ndarray
@@ -75,6 +76,7 @@ def _choices(catalog: str | None) -> _Choices:
         forms,
         tuple(sorted_words(f) for f in forms),
         tuple(aside_signature(k) for k in keys),
+        tuple(loose_key(k) for k in keys),
         entries,
         np.array(owner),
         np.array(families, dtype=object),
@@ -102,6 +104,7 @@ class _Allowed:
     forms: tuple[str, ...]
     form_words: tuple[str, ...]
     signatures: tuple[str, ...]
+    loose: tuple
 
 
 @cache
@@ -114,7 +117,12 @@ def _allowed(catalog: str | None, family: str, guard: str) -> _Allowed:
         return tuple(values[i] for i in index)
 
     return _Allowed(
-        index, pick(choices.keys), pick(choices.forms), pick(choices.form_words), pick(choices.signatures)
+        index,
+        pick(choices.keys),
+        pick(choices.forms),
+        pick(choices.form_words),
+        pick(choices.signatures),
+        pick(choices.loose),
     )
 
 
@@ -180,7 +188,7 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
         scores = part_similarity(
             queries, allowed.keys, allowed.forms, allowed.form_words, matcher.min_score, allowed.signatures
         )
-        _mask_loose_conflicts(scores, queries, allowed.keys)
+        _mask_loose_conflicts(scores, queries, allowed.loose)
         best = scores.argmax(axis=1)
         for row, query in enumerate(queries):
             score = round(float(scores[row, best[row]]), 1)
@@ -190,10 +198,9 @@ def match_names(names: Sequence[str], units: Sequence[str], matcher: Matcher = M
     return [found.get(k, Match()) if k is not None else Match() for k in keyed]
 
 
-def _mask_loose_conflicts(scores: np.ndarray, queries: Sequence[str], keys: Sequence[str]) -> None:
+def _mask_loose_conflicts(scores: np.ndarray, queries: Sequence[str], key_loose: Sequence[tuple]) -> None:
     """Zero, in place, the scores of catalog names that do not state a loose part the name states as it
     does (国内 vs none, 城镇 vs 农村); only where a pair scored and a part is stated: the common case is free."""
-    key_loose = [loose_key(k) for k in keys]
     for row, query in enumerate(queries):
         mine = loose_key(query)
         if not mine:
