@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -60,21 +60,16 @@ def score_concepts(
         }
     )
     walk = build_crosswalk([table], matcher)
-    key = {(n, split_multiplier(u)[1]): (n, u) for n, u in names}
-    by_cluster: dict[str, list] = {}
-    by_auto: dict[str, list] = {}
-    for r in walk.itertuples(index=False):
-        item = key.get((r.name, r.unit))
-        if item is None:
-            continue
-        by_cluster.setdefault(r.cluster, []).append(item)
-        if r.decision == "auto":
-            by_auto.setdefault(r.cluster, []).append(item)
-    # one (name, bare unit) may stand for several units as written: all of them share its cluster
+    items = defaultdict(list)  # (name, bare unit) -> the names with their units as written it stands for
     for n, u in names:
-        cluster = walk[(walk["name"] == n) & (walk["unit"] == split_multiplier(u)[1])]["cluster"]
-        if len(cluster) and (n, u) not in by_cluster.get(cluster.iat[0], []):
-            by_cluster.setdefault(cluster.iat[0], []).append((n, u))
+        items[(n, split_multiplier(u)[1])].append((n, u))
+    by_cluster: dict[str, list] = defaultdict(list)
+    by_auto: dict[str, list] = defaultdict(list)
+    for r in walk.itertuples(index=False):
+        members = items.get((r.name, r.unit), [])
+        by_cluster[r.cluster].extend(members)
+        if r.decision == "auto":
+            by_auto[r.cluster].extend(members)
     groups: dict[str, list] = {}
     for item, concept in concepts.items():
         groups.setdefault(concept, []).append(item)
