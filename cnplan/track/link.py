@@ -11,8 +11,8 @@ import pandas as pd
 from cnplan.extract.context import genre_defaults
 from cnplan.extract.units import split_multiplier, to_base
 from cnplan.match.crosswalk import cluster_map, read_crosswalk
-from cnplan.match.matcher import DEFAULT_MIN_SCORE, name_score
-from cnplan.match.names import normalize_name, unit_family
+from cnplan.match.matcher import DEFAULT_MIN_SCORE, part_similarity
+from cnplan.match.names import normalize_name, parts_agree, unit_family
 from cnplan.output import one_table, text_columns
 from cnplan.track import rules
 
@@ -139,16 +139,22 @@ def _alike(target, rows) -> list:
     """Actual rows of the target's region and year whose name says the same indicator in other words
     (the parts agree and the subjects score at least the matcher's threshold: 外贸进出口总额增长 and
     进出口总额增长), best first, nearest document first among equals; never across two catalog ids."""
-    scored = []
-    for a in rows:
-        if target.indicator_id and a.indicator_id and target.indicator_id != a.indicator_id:
-            continue
-        if not _later(target, a) or a.family != target.family:
-            continue
-        score = name_score(target.indicator, a.indicator)
-        if score >= DEFAULT_MIN_SCORE:
-            scored.append((-score, len(scored), a))
-    return [a for _, _, a in sorted(scored, key=lambda t: t[:2])]
+    allowed = [
+        a
+        for a in rows
+        if not (target.indicator_id and a.indicator_id and target.indicator_id != a.indicator_id)
+        and a.family == target.family
+        and _later(target, a)
+    ]
+    mine = normalize_name(target.indicator)
+    allowed = [a for a in allowed if parts_agree(mine, normalize_name(a.indicator))]
+    if not allowed:
+        return []
+    scores = part_similarity(
+        [mine], [normalize_name(a.indicator) for a in allowed], cutoff=DEFAULT_MIN_SCORE
+    )[0]
+    order = sorted((-score, n) for n, score in enumerate(scores) if score >= DEFAULT_MIN_SCORE)
+    return [allowed[n] for _, n in order]
 
 
 def persistence(targets: pd.DataFrame) -> list[int]:
