@@ -21,8 +21,13 @@ from cnplan.output import atomic_write
 
 SUFFIX = ".gz"
 LEVEL = 6  # gzip level: a state at about a tenth of the CSV it holds, quickly written
-NUMERIC = ("part", "sentence_no", "char_start", "char_end", "value", "value_max", "value_base", "year")
-NUMERIC += ("indicator_score", "doc_year")
+
+
+def _numeric() -> tuple[str, ...]:
+    """The indicator table's number columns, as the codebook types them."""
+    from cnplan.codebook import columns_of
+
+    return tuple(c for c, column in columns_of("indicators").items() if column.type in ("integer", "float"))
 
 
 def write_state(path: str | os.PathLike[str], record: dict, indicators_csv: str, terms_csv: str) -> None:
@@ -62,14 +67,15 @@ def rows_frame_of(csv_text: str) -> pd.DataFrame:
 
     if not csv_text:
         return values_frame([])
-    dtypes = {c: str for c in COLUMNS if c not in NUMERIC}
+    numeric = _numeric()
+    dtypes = {c: str for c in COLUMNS if c not in numeric}
     frame = pd.read_csv(
         io.StringIO(csv_text),
         header=None,
         names=COLUMNS,
         dtype=dtypes,
         keep_default_na=False,
-        na_values={c: [""] for c in NUMERIC},
+        na_values={c: [""] for c in numeric},
     )
     return typed_rows(frame)
 
